@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Builds the native addon from source with cmake-js (node-gyp via binding.gyp is the fallback).
+//   node scripts/build-native.mjs              build (Release)
+//   node scripts/build-native.mjs --debug      build with symbols and assertions
+//   node scripts/build-native.mjs --if-missing what `npm install` runs: skip when a usable binary exists
+//   node scripts/build-native.mjs --if-stale   what `npm test` runs: rebuild a local build older than its sources
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fetchOrtHeaders, findOrtIncludeDir } from './ort-headers.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const require = createRequire(import.meta.url);
+
+function existingBinary() {
+  const prebuildDir = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  if (existsSync(prebuildDir) && readdirSync(prebuildDir).some((f) => f.endsWith('.node'))) return prebuildDir;
+  return existsSync(localBuild) ? localBuild : null;
+}
+
+const localBuild = join(root, 'build', 'Release', 'native_ner.node');
+
+function newestSourceTime() {
+  const files = readdirSync(join(root, 'native'), { recursive: true })
+    .filter((f) => /\.(cc|h)$/.test(f))
+    .map((f) => join(root, 'native', f));
+  files.push(join(root, 'CMakeLists.txt'));
+  return Math.max(...files.map((f) => statSync(f).mtimeMs));
+}
+
+if (args.has('--if-missing')) {
+  const found = existingBinary();
+  if (found) {
+    console.log(`native-ner: using ${found}`);
+    process.exit(0);
+  }
+}
+if (args.has('--if-stale')) {
+  // Without a local build (an installed package using its prebuild) there is nothing to refresh.
+  if (!existsSync(localBuild) && existingBinary()) process.exit(0);
+  if (existsSync(localBuild) && statSync(localBuild).mtimeMs >= newestSourceTime()) process.exit(0);
+}
+
+const includeDir = findOrtIncludeDir(root) ?? fetchOrtHeaders(root);
+const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+const cmakeArgs = [cmakeJs, 'compile', '--directory', root, `--CDORT_INCLUDE_DIR=${includeDir}`];
+if (args.has('--debug')) cmakeArgs.push('--debug');
+execFileSync(process.execPath, cmakeArgs, { stdio: 'inherit', cwd: root });
