@@ -1,0 +1,31 @@
+// What decoding produces for one text, in the columnar form the addon hands to JS without per-entity objects.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace nn {
+
+struct Entity {
+  uint32_t start;  // UTF-16 offset in the input text
+  uint32_t end;    // exclusive
+  int32_t type;    // index into LabelScheme::types()
+  float score;
+};
+
+// Entities of many texts, flattened: text i owns entities [offsets[i], offsets[i+1]).
+struct EntityColumns {
+  std::vector<uint32_t> offsets{0};
+  std::vector<uint32_t> starts;
+  std::vector<uint32_t> ends;
+  std::vector<int32_t> types;
+  std::vector<float> scores;
+
+  void Reserve(size_t texts, size_t entities);
+  void Append(const std::vector<Entity>& text_entities);  // adds the next text's entities
+  size_t text_count() const { return offsets.size() - 1; }
+  size_t entity_count() const { return starts.size(); }
+};
+
+}  // namespace nn

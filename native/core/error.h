@@ -1,0 +1,44 @@
+// One error type for the whole core. The N-API layer turns it into a JS `NerError` whose `code` is
+// ErrorCodeName(code()), so every code here is part of the public API (documented in README.md).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace nn {
+
+enum class ErrorCode {
+  kInvalidArgument,     // a caller passed a value the API does not accept
+  kModelNotFound,       // model directory or one of its files is missing
+  kInvalidModel,        // a model file exists but cannot be used (corrupt ONNX, bad JSON, missing id2label, ...)
+  kRuntimeUnavailable,  // the ONNX Runtime shared library cannot be found or loaded
+  kInferenceFailed,     // ONNX Runtime failed while running the model
+  kTextTooLong,         // a text needs more tokens than the model window holds
+  kDisposed,            // the model was disposed before or during the call
+  kInternal,            // a bug in native-ner: please report it
+};
+
+inline const char* ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return "ERR_INVALID_ARGUMENT";
+    case ErrorCode::kModelNotFound: return "ERR_MODEL_NOT_FOUND";
+    case ErrorCode::kInvalidModel: return "ERR_INVALID_MODEL";
+    case ErrorCode::kRuntimeUnavailable: return "ERR_RUNTIME_UNAVAILABLE";
+    case ErrorCode::kInferenceFailed: return "ERR_INFERENCE_FAILED";
+    case ErrorCode::kTextTooLong: return "ERR_TEXT_TOO_LONG";
+    case ErrorCode::kDisposed: return "ERR_DISPOSED";
+    case ErrorCode::kInternal: return "ERR_INTERNAL";
+  }
+  return "ERR_INTERNAL";
+}
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+}  // namespace nn

@@ -1,0 +1,46 @@
+// A model directory (a Hugging Face export) loaded once: tokenizer, inference session and label scheme.
+// Immutable after Load and shared (std::shared_ptr<const Model>) by every request and thread; per-request
+// state lives in the engine's request structs, never here.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/decode/label_scheme.h"
+#include "core/runtime/session.h"
+#include "core/tokenizer/tokenizer.h"
+
+namespace nn {
+
+struct ModelParams {
+  std::string directory;         // holds config.json, tokenizer.json and the ONNX file
+  std::string model_file;        // relative to directory (or absolute); "" = model.onnx, then onnx/model.onnx
+  std::string ort_library_path;  // libonnxruntime.so.1 to dlopen
+  SessionParams session;
+};
+
+class Model {
+ public:
+  // Throws nn::Error: kModelNotFound (missing directory or file), kInvalidModel (unusable file, labels that do
+  // not match the model's output width), kRuntimeUnavailable (ONNX Runtime cannot be loaded).
+  static std::shared_ptr<const Model> Load(const ModelParams& params);
+
+  const Tokenizer& tokenizer() const { return *tokenizer_; }
+  const InferenceSession& session() const { return *session_; }
+  const LabelScheme& labels() const { return labels_; }
+  const OrtRuntime& runtime() const { return *runtime_; }
+  // The most tokens (special tokens included) one model input may hold, e.g. 512 for BERT.
+  size_t max_tokens() const { return max_tokens_; }
+  const std::string& model_path() const { return model_path_; }
+
+ private:
+  Model() = default;
+  const OrtRuntime* runtime_ = nullptr;
+  std::unique_ptr<Tokenizer> tokenizer_;
+  std::unique_ptr<InferenceSession> session_;
+  LabelScheme labels_;
+  size_t max_tokens_ = 512;
+  std::string model_path_;
+};
+
+}  // namespace nn
