@@ -1,0 +1,184 @@
+// NativeNer: the public model class. Validates arguments, hands plain data to the binding, and turns the
+// binding's columnar result into entity objects.
+import { resolve } from 'node:path';
+import { callNative, fromNative, NerError } from './errors';
+import { defaultOrtLibraryPath, getBinding, type NativeColumns, type NativeModel, type NativeModelParams } from './native';
+import { checkExtractOptions, checkModelOptions, type ExtractOptions, type ModelOptions } from './options';
+import { toTokenizedText, type TokenizedText } from './tokenizer';
+
+export interface Entity {
+  /** Entity type, e.g. 'PER'. */
+  label: string;
+  /** Offset of the first character, in JavaScript string indices (UTF-16 code units). */
+  start: number;
+  /** Offset one past the last character. */
+  end: number;
+  /** text.slice(start, end). */
+  text: string;
+  /** Mean probability of the entity's tokens (Hugging Face 'simple' aggregation). */
+  score: number;
+}
+
+export interface ModelInfo {
+  /** id2label of config.json, in id order. */
+  labels: string[];
+  /** Entity types the model can return. */
+  entityTypes: string[];
+  /** Tokens one text may take, special tokens included. */
+  maxTokens: number;
+  modelPath: string;
+  ortVersion: string;
+  ortLibraryPath: string;
+}
+
+function toParams(modelDir: unknown, options: ModelOptions): NativeModelParams {
+  if (typeof modelDir !== 'string') throw new TypeError('modelDir must be a string');
+  if (modelDir.length === 0) throw new NerError('ERR_INVALID_ARGUMENT', 'modelDir must not be empty');
+  return {
+    directory: resolve(modelDir),
+    modelFile: options.modelFile,
+    ortLibraryPath: options.ortLibraryPath ?? defaultOrtLibraryPath(),
+    intraOpThreads: options.intraOpThreads,
+    interOpThreads: options.interOpThreads,
+    optimizeGraph: options.optimizeGraph,
+  };
+}
+
+function checkTexts(texts: unknown): string[] {
+  if (!Array.isArray(texts)) throw new TypeError('texts must be an array of strings (or one string)');
+  for (let i = 0; i < texts.length; i++) {
+    if (typeof texts[i] !== 'string') throw new TypeError(`texts[${i}] must be a string, got ${typeof texts[i]}`);
+  }
+  return texts as string[];
+}
+
+export class NativeNer {
+  private native: NativeModel | null;
+  private readonly defaults: ExtractOptions;
+  private readonly pending = new Set<Promise<unknown>>();
+  private cachedInfo: ModelInfo | undefined;
+  private typeNames: string[] = [];  // the binding's type ids index this list ('O' included)
+
+  /**
+   * Loads a model directory synchronously (this blocks the thread for the load, about a second for a small
+   * BERT). Servers should prefer `await NativeNer.load(dir)`, which loads on a worker thread.
+   */
+  constructor(modelDir: string, options?: ModelOptions);
+  /** @internal used by load() */
+  constructor(modelDir: string, options: ModelOptions | undefined, loaded: NativeModel);
+  constructor(modelDir: string, options?: ModelOptions, loaded?: NativeModel) {
+    const { model, defaults } = checkModelOptions(options);
+    this.defaults = defaults;
+    if (loaded) {
+      this.native = loaded;
+    } else {
+      const params = toParams(modelDir, model);
+      const binding = getBinding();
+      this.native = callNative(() => new binding.NativeModel(params));
+    }
+  }
+
+  /** Loads a model directory on a worker thread. */
+  static async load(modelDir: string, options?: ModelOptions): Promise<NativeNer> {
+    const { model } = checkModelOptions(options);
+    const params = toParams(modelDir, model);
+    const binding = getBinding();
+    let native: NativeModel;
+    try {
+      native = await binding.loadModel(params);
+    } catch (error) {
+      throw fromNative(error);
+    }
+    return new NativeNer(modelDir, options, native);
+  }
+
+  /** Entities of each text, in input order. Tokenization, inference and decoding run off the JS thread. */
+  extract(texts: string[], options?: ExtractOptions): Promise<Entity[][]>;
+  /** Entities of one text. */
+  extract(text: string, options?: ExtractOptions): Promise<Entity[]>;
+  async extract(input: string | string[], options?: ExtractOptions): Promise<Entity[][] | Entity[]> {
+    const single = typeof input === 'string';
+    const texts = single ? [input] : checkTexts(input);
+    const merged = { ...this.defaults, ...checkExtractOptions(options) };
+    const native = this.requireNative();
+    const types = this.typeIdNames();
+    const work = native.extract(texts, merged);
+    this.track(work);
+    let columns: NativeColumns;
+    try {
+      columns = await work;
+    } catch (error) {
+      throw fromNative(error);
+    }
+    const result = toEntities(texts, columns, types);
+    return single ? result[0] : result;
+  }
+
+  /** The model's tokenization of `text`: ids, tokens and UTF-16 offsets ([CLS]/[SEP] included by default). */
+  tokenize(text: string, options?: { addSpecialTokens?: boolean }): TokenizedText {
+    if (typeof text !== 'string') throw new TypeError('text must be a string');
+    const native = this.requireNative();
+    return toTokenizedText(callNative(() => native.tokenize(text, options?.addSpecialTokens ?? true)));
+  }
+
+  get info(): ModelInfo {
+    this.typeIdNames();
+    return this.cachedInfo as ModelInfo;
+  }
+
+  private typeIdNames(): readonly string[] {
+    if (!this.cachedInfo) {
+      const raw = callNative(() => this.requireNative().info());
+      this.typeNames = raw.types;
+      this.cachedInfo = {
+        labels: raw.labels,
+        entityTypes: raw.types.filter((t) => t !== 'O'),
+        maxTokens: raw.maxTokens,
+        modelPath: raw.modelPath,
+        ortVersion: raw.ortVersion,
+        ortLibraryPath: raw.ortLibraryPath,
+      };
+    }
+    return this.typeNames;
+  }
+
+  /** Releases the model once the calls already in flight have finished; later calls fail with ERR_DISPOSED. */
+  async dispose(): Promise<void> {
+    const native = this.native;
+    if (!native) return;
+    this.native = null;
+    native.dispose();  // in-flight calls hold their own reference to the native model
+    await Promise.allSettled([...this.pending]);
+  }
+
+  get disposed(): boolean {
+    return this.native === null;
+  }
+
+  private requireNative(): NativeModel {
+    if (!this.native) throw new NerError('ERR_DISPOSED', 'this model was disposed; load it again to use it');
+    return this.native;
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.pending.add(work);
+    const forget = () => this.pending.delete(work);
+    work.then(forget, forget);
+  }
+}
+
+/** Builds entity objects from the binding's columns; `types` maps type ids to names ('O' is never emitted). */
+function toEntities(texts: string[], columns: NativeColumns, types: readonly string[]): Entity[][] {
+  const { offsets, starts, ends, types: typeIds, scores } = columns;
+  const out: Entity[][] = new Array(texts.length);
+  for (let i = 0; i < texts.length; i++) {
+    const entities: Entity[] = [];
+    for (let k = offsets[i]; k < offsets[i + 1]; k++) {
+      const start = starts[k];
+      const end = ends[k];
+      entities.push({ label: types[typeIds[k]], start, end, text: texts[i].slice(start, end), score: scores[k] });
+    }
+    out[i] = entities;
+  }
+  return out;
+}

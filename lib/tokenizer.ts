@@ -1,0 +1,55 @@
+// The C++ tokenizer on its own: load any BERT WordPiece tokenizer.json and tokenize with offsets.
+import { callNative } from './errors';
+import { getBinding, type NativeEncoding, type NativeTokenizer } from './native';
+
+export interface TokenizedText {
+  ids: Int32Array;
+  tokens: string[];
+  /** UTF-16 offset of each token's first character; 0 for special tokens. */
+  starts: Uint32Array;
+  /** UTF-16 offset one past each token's last character; 0 for special tokens. */
+  ends: Uint32Array;
+  /** 1 for special tokens ([CLS], [SEP], and special tokens written in the text). */
+  specialTokensMask: Uint8Array;
+  /** Index of the word (pre-tokenizer piece) each token belongs to; -1 for special tokens. */
+  wordIds: Int32Array;
+  typeIds: Int32Array;
+}
+
+export function toTokenizedText(e: NativeEncoding): TokenizedText {
+  return {
+    ids: e.ids,
+    tokens: e.tokens,
+    starts: e.starts,
+    ends: e.ends,
+    specialTokensMask: e.special,
+    wordIds: e.wordIds,
+    typeIds: e.typeIds,
+  };
+}
+
+export class Tokenizer {
+  private readonly native: NativeTokenizer;
+
+  private constructor(native: NativeTokenizer) {
+    this.native = native;
+  }
+
+  /** Loads a Hugging Face tokenizer.json (BERT WordPiece). Throws NerError ERR_MODEL_NOT_FOUND / ERR_INVALID_MODEL. */
+  static fromFile(path: string): Tokenizer {
+    if (typeof path !== 'string') throw new TypeError('path must be a string');
+    const binding = getBinding();
+    return new Tokenizer(callNative(() => new binding.NativeTokenizer(path)));
+  }
+
+  encode(text: string, options?: { addSpecialTokens?: boolean }): TokenizedText {
+    if (typeof text !== 'string') throw new TypeError('text must be a string');
+    return toTokenizedText(this.native.encode(text, options?.addSpecialTokens ?? true));
+  }
+
+  /** Tokenizes every text without building results; returns the token count. For speed measurements. */
+  countTokens(texts: string[]): number {
+    if (!Array.isArray(texts)) throw new TypeError('texts must be an array of strings');
+    return this.native.encodeMany(texts);
+  }
+}

@@ -1,0 +1,42 @@
+// Module entry: registers NativeModel, NativeTokenizer and loadModel (async) for each JS environment.
+#include <napi.h>
+
+#include "addon/addon_data.h"
+#include "addon/convert.h"
+#include "addon/model_wrap.h"
+#include "addon/tokenizer_wrap.h"
+#include "addon/workers.h"
+
+namespace nn::addon {
+namespace {
+
+// loadModel(params) => Promise<NativeModel>: the ONNX session is built on a worker thread.
+Napi::Value LoadModel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ModelParams params = ToModelParams(info.Length() >= 1 ? info[0] : env.Undefined());
+  auto* worker = new LoadModelWorker(env, std::move(params), &ModelWrap::Wrap);
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  env.SetInstanceData(data);  // deleted with the environment
+  Napi::Function model = ModelWrap::Define(env);
+  Napi::Function tokenizer = TokenizerWrap::Define(env);
+  data->model_constructor = Napi::Persistent(model);
+  data->tokenizer_constructor = Napi::Persistent(tokenizer);
+  exports.Set("NativeModel", model);
+  exports.Set("NativeTokenizer", tokenizer);
+  exports.Set("loadModel", Napi::Function::New(env, LoadModel, "loadModel"));
+  return exports;
+}
+
+}  // namespace nn::addon
+
+// The macro needs an unqualified name.
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return nn::addon::Init(env, exports); }
+NODE_API_MODULE(native_ner, InitModule)

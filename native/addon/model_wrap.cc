@@ -1,0 +1,118 @@
+#include "addon/model_wrap.h"
+
+#include "addon/addon_data.h"
+#include "addon/convert.h"
+#include "addon/workers.h"
+
+namespace nn::addon {
+namespace {
+
+ExtractOptions ToExtractOptions(Napi::Env env, const Napi::Value& value) {
+  ExtractOptions options;
+  if (value.IsUndefined()) return options;
+  if (!value.IsObject()) throw Napi::TypeError::New(env, "options must be an object");
+  Napi::Object object = value.As<Napi::Object>();
+  Napi::Value aggregation = object.Get("aggregation");
+  if (!aggregation.IsUndefined()) {
+    if (!aggregation.IsString()) throw Napi::TypeError::New(env, "aggregation must be a string");
+    options.aggregation = GuardCore(env, [&] { return ParseAggregation(aggregation.As<Napi::String>().Utf8Value()); });
+  }
+  auto read_positive = [&](const char* key, size_t* out) {
+    Napi::Value v = object.Get(key);
+    if (v.IsUndefined()) return;
+    if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(key) + " must be a number");
+    const double n = v.As<Napi::Number>().DoubleValue();
+    if (!(n >= 1 && n <= 1e9) || n != static_cast<double>(static_cast<size_t>(n))) {
+      throw MakeError(env, ErrorCode::kInvalidArgument, std::string(key) + " must be a positive integer");
+    }
+    *out = static_cast<size_t>(n);
+  };
+  read_positive("batchTokens", &options.batch.max_tokens);
+  read_positive("batchSize", &options.batch.max_texts);
+  return options;
+}
+
+}  // namespace
+
+Napi::Function ModelWrap::Define(Napi::Env env) {
+  return DefineClass(env, "NativeModel",
+                     {InstanceMethod<&ModelWrap::Extract>("extract"), InstanceMethod<&ModelWrap::Tokenize>("tokenize"),
+                      InstanceMethod<&ModelWrap::Info>("info"), InstanceMethod<&ModelWrap::Dispose>("dispose")});
+}
+
+Napi::Value ModelWrap::Wrap(Napi::Env env, std::shared_ptr<const Model> model) {
+  // The constructor recognises this External as "already loaded".
+  auto* holder = new std::shared_ptr<const Model>(std::move(model));
+  auto external = Napi::External<std::shared_ptr<const Model>>::New(
+      env, holder, [](Napi::Env, std::shared_ptr<const Model>* p) { delete p; });
+  return AddonData::Of(env).model_constructor.New({external});
+}
+
+ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() >= 1 && info[0].IsExternal()) {
+    model_ = *info[0].As<Napi::External<std::shared_ptr<const Model>>>().Data();
+    return;
+  }
+  const ModelParams params = ToModelParams(info.Length() >= 1 ? info[0] : env.Undefined());
+  model_ = GuardCore(env, [&] { return Model::Load(params); });
+}
+
+const Model& ModelWrap::Require(Napi::Env env) const {
+  if (!model_) throw MakeError(env, ErrorCode::kDisposed, "this model was disposed; load it again to use it");
+  return *model_;
+}
+
+Napi::Value ModelWrap::Extract(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Require(env);
+  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "texts must be an array of strings");
+  Napi::Array texts = info[0].As<Napi::Array>();
+  ExtractRequest request;
+  request.options = ToExtractOptions(env, info.Length() >= 2 ? info[1] : env.Undefined());
+  request.texts.reserve(texts.Length());
+  for (uint32_t i = 0; i < texts.Length(); ++i) {
+    Napi::Value text = texts.Get(i);
+    if (!text.IsString()) throw Napi::TypeError::New(env, "texts[" + std::to_string(i) + "] must be a string");
+    request.texts.push_back(ToU16String(text, "text"));
+  }
+  auto* worker = new ExtractWorker(env, model_, std::move(request));
+  Napi::Promise promise = worker->promise();
+  worker->Queue();  // libuv owns and deletes the worker once it has settled the promise
+  return promise;
+}
+
+Napi::Value ModelWrap::Tokenize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Model& model = Require(env);
+  const std::u16string text = ToU16String(info.Length() >= 1 ? info[0] : env.Undefined(), "text");
+  const bool add_special_tokens = info.Length() < 2 || info[1].ToBoolean().Value();
+  Encoding encoding;
+  model.tokenizer().Encode(text, &encoding, add_special_tokens);
+  return EncodingToObject(env, std::move(encoding), model.tokenizer());
+}
+
+Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Model& model = Require(env);
+  Napi::Object out = Napi::Object::New(env);
+  Napi::Array tags = Napi::Array::New(env, model.labels().size());
+  for (size_t i = 0; i < model.labels().size(); ++i) tags.Set(static_cast<uint32_t>(i), model.labels().tag(i).name);
+  Napi::Array types = Napi::Array::New(env, model.labels().types().size());
+  for (size_t i = 0; i < model.labels().types().size(); ++i) types.Set(static_cast<uint32_t>(i), model.labels().types()[i]);
+  out.Set("labels", tags);
+  out.Set("types", types);
+  out.Set("maxTokens", Napi::Number::New(env, static_cast<double>(model.max_tokens())));
+  out.Set("modelPath", model.model_path());
+  out.Set("ortVersion", model.runtime().version());
+  out.Set("ortLibraryPath", model.runtime().library_path());
+  out.Set("takesTokenTypeIds", Napi::Boolean::New(env, model.session().takes_token_type_ids()));
+  return out;
+}
+
+Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
+  model_.reset();
+  return info.Env().Undefined();
+}
+
+}  // namespace nn::addon
