@@ -1,0 +1,161 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NativeNer, NerError, Tokenizer } from '../lib';
+import { CONLL_MODEL } from './helpers';
+
+const MODEL_FILES = ['model.onnx', 'tokenizer.json', 'config.json', 'tokenizer_config.json'];
+const scratch = mkdtempSync(join(tmpdir(), 'native-ner-errors-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A model directory of links to the real model, with some files replaced (string) or left out (null). */
+function modelDir(name: string, replace: Record<string, string | Buffer | null>): string {
+  const dir = join(scratch, name);
+  rmSync(dir, { recursive: true, force: true });
+  require('node:fs').mkdirSync(dir);
+  for (const file of MODEL_FILES) {
+    if (file in replace) {
+      const content = replace[file];
+      if (content !== null) writeFileSync(join(dir, file), content);
+    } else {
+      symlinkSync(join(CONLL_MODEL, file), join(dir, file));
+    }
+  }
+  return dir;
+}
+
+async function loadError(dir: string): Promise<NerError> {
+  const error = await NativeNer.load(dir).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(NerError);
+  return error as NerError;
+}
+
+const config = JSON.parse(readFileSync(join(CONLL_MODEL, 'config.json'), 'utf8'));
+
+describe('loading a model reports what is wrong with it', () => {
+  it('rejects a missing directory with ERR_MODEL_NOT_FOUND', async () => {
+    const e = await loadError(join(scratch, 'does-not-exist'));
+    expect(e.code).toBe('ERR_MODEL_NOT_FOUND');
+    expect(e.message).toContain('does-not-exist');
+  });
+
+  it('rejects a directory without tokenizer.json, naming the file', async () => {
+    const e = await loadError(modelDir('no-tokenizer', { 'tokenizer.json': null }));
+    expect(e.code).toBe('ERR_MODEL_NOT_FOUND');
+    expect(e.message).toContain('tokenizer.json');
+  });
+
+  it('rejects a directory without an ONNX file', async () => {
+    const e = await loadError(modelDir('no-onnx', { 'model.onnx': null }));
+    expect(e.code).toBe('ERR_MODEL_NOT_FOUND');
+    expect(e.message).toContain('model.onnx');
+  });
+
+  it('rejects a corrupt ONNX file with ERR_INVALID_MODEL', async () => {
+    const e = await loadError(modelDir('corrupt-onnx', { 'model.onnx': Buffer.from('this is not a protobuf at all') }));
+    expect(e.code).toBe('ERR_INVALID_MODEL');
+    expect(e.message).toContain('model.onnx');
+  });
+
+  it('rejects a config.json without id2label', async () => {
+    const { id2label: _drop, ...rest } = config;
+    const e = await loadError(modelDir('no-labels', { 'config.json': JSON.stringify(rest) }));
+    expect(e.code).toBe('ERR_INVALID_MODEL');
+    expect(e.message).toContain('id2label');
+  });
+
+  it('rejects labels that do not match the model output width', async () => {
+    const five = { ...config, id2label: { 0: 'O', 1: 'B-PER', 2: 'I-PER', 3: 'B-LOC', 4: 'I-LOC' } };
+    const e = await loadError(modelDir('label-mismatch', { 'config.json': JSON.stringify(five) }));
+    expect(e.code).toBe('ERR_INVALID_MODEL');
+    expect(e.message).toMatch(/5 labels.*9 scores/);
+  });
+
+  it('rejects malformed JSON and unsupported tokenizers with ERR_INVALID_MODEL', async () => {
+    const broken = await loadError(modelDir('broken-json', { 'config.json': '{"id2label": {"0": "O",' }));
+    expect(broken.code).toBe('ERR_INVALID_MODEL');
+    const bpe = await loadError(
+      modelDir('bpe', { 'tokenizer.json': JSON.stringify({ model: { type: 'BPE', vocab: {}, merges: [] } }) }),
+    );
+    expect(bpe.code).toBe('ERR_INVALID_MODEL');
+  });
+
+  it('throws the same errors from the synchronous constructor', () => {
+    expect(() => new NativeNer(join(scratch, 'nowhere'))).toThrowError(NerError);
+    expect(() => Tokenizer.fromFile(join(scratch, 'nowhere.json'))).toThrowError(/nowhere\.json/);
+  });
+
+  it('reports an ONNX Runtime library that cannot be loaded, without crashing the process', () => {
+    // The runtime is loaded once per process, so this needs a fresh one.
+    const script = `
+      const { NativeNer } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'index.js'))});
+      NativeNer.load(${JSON.stringify(CONLL_MODEL)}, { ortLibraryPath: '/nonexistent/libonnxruntime.so.1' })
+        .then(() => console.log('loaded'), (e) => console.log(e.name + ' ' + e.code));`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe('NerError ERR_RUNTIME_UNAVAILABLE');
+  });
+});
+
+describe('calls report bad arguments and never crash', () => {
+  let ner: NativeNer;
+  beforeAll(async () => {
+    ner = await NativeNer.load(CONLL_MODEL);
+  });
+  afterAll(() => ner.dispose());
+
+  it('rejects non-array, non-string input with a TypeError', async () => {
+    await expect(ner.extract(42 as unknown as string[])).rejects.toThrowError(TypeError);
+    await expect(ner.extract([{}] as unknown as string[])).rejects.toThrowError(/texts\[0\] must be a string/);
+    await expect(ner.extract(['ok', null] as unknown as string[])).rejects.toThrowError(TypeError);
+    expect(() => ner.tokenize(5 as unknown as string)).toThrowError(TypeError);
+  });
+
+  it('rejects unknown options and out-of-range values with ERR_INVALID_ARGUMENT', async () => {
+    await expect(ner.extract(['x'], { agregation: 'simple' } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(ner.extract(['x'], { aggregation: 'fancy' } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+    await expect(ner.extract(['x'], { batchSize: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(NativeNer.load(CONLL_MODEL, { threads: 2 } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+  });
+
+  it('gives [] for empty and blank texts and for an empty list', async () => {
+    expect(await ner.extract(['', '   ', '\n'])).toEqual([[], [], []]);
+    expect(await ner.extract([])).toEqual([]);
+  });
+
+  it('rejects a text longer than the model window with ERR_TEXT_TOO_LONG, naming the text', async () => {
+    const long = 'Berlin '.repeat(600);
+    const error = await ner.extract(['short', long]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NerError);
+    expect(error).toMatchObject({ code: 'ERR_TEXT_TOO_LONG' });
+    expect((error as Error).message).toMatch(/text 1 needs 602 tokens .* 512/);
+    // The model is still usable afterwards.
+    expect((await ner.extract(['Paris']))[0][0]?.text).toBe('Paris');
+  });
+});
+
+describe('dispose', () => {
+  it('lets in-flight calls finish, then fails later calls with ERR_DISPOSED', async () => {
+    const ner = await NativeNer.load(CONLL_MODEL);
+    const inFlight = ner.extract(Array.from({ length: 200 }, () => 'John Smith lives in London.'));
+    await ner.dispose();
+    const results = await inFlight;
+    expect(results).toHaveLength(200);
+    expect(results[199].map((e) => e.text)).toContain('London');
+    await expect(ner.extract(['Paris'])).rejects.toMatchObject({ name: 'NerError', code: 'ERR_DISPOSED' });
+    expect(() => ner.tokenize('Paris')).toThrowError(/disposed/);
+    await ner.dispose(); // a second dispose is harmless
+    expect(ner.disposed).toBe(true);
+  });
+});

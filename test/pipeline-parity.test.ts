@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NativeNer, type Entity } from '../lib';
+import { CONLL_MODEL, readJsonl, REFERENCE, type PipelineLine } from './helpers';
+
+describe('extract matches the Hugging Face token-classification pipeline', () => {
+  let ner: NativeNer;
+  beforeAll(async () => {
+    ner = await NativeNer.load(CONLL_MODEL);
+  });
+  afterAll(() => ner.dispose());
+
+  it('gives the reference entities of aggregation "simple" for all 3,501 texts, scores within 1e-4', async () => {
+    const lines = readJsonl<PipelineLine>(join(REFERENCE, 'pipeline-simple.jsonl'));
+    expect(lines).toHaveLength(3501);
+    const results = await ner.extract(lines.map((l) => l.text));
+
+    const spanProblems: string[] = [];
+    let worstScoreGap = 0;
+    let entityCount = 0;
+    lines.forEach((line, i) => {
+      const got = results[i].map((e: Entity) => `${e.label}@${e.start}-${e.end}`);
+      const want = line.entities.map((e) => `${e.label}@${e.start_u16}-${e.end_u16}`);
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        spanProblems.push(`${line.source}#${line.index}: got ${got.join(' ')} want ${want.join(' ')}`);
+        return;
+      }
+      results[i].forEach((e, k) => {
+        worstScoreGap = Math.max(worstScoreGap, Math.abs(e.score - line.entities[k].score));
+        expect(e.text).toBe(line.entities[k].text);
+        entityCount++;
+      });
+    });
+    expect(spanProblems.slice(0, 5)).toEqual([]);
+    expect(entityCount).toBeGreaterThan(5000);
+    expect(worstScoreGap).toBeLessThan(1e-4);
+  });
+
+  it('finds the people and places of the README example', async () => {
+    const out = await ner.extract(['John Smith works at Google in New York.', 'Paris is nice.']);
+    expect(out[0].map(({ label, start, end, text }) => ({ label, start, end, text }))).toContainEqual({
+      label: 'PER',
+      start: 0,
+      end: 10,
+      text: 'John Smith',
+    });
+    expect(out[0].find((e) => e.label === 'LOC')?.text).toBe('New York');
+    expect(out[1].map((e) => e.text)).toContain('Paris');
+  });
+
+  it('returns the same entities whatever the batch size', async () => {
+    const lines = readJsonl<PipelineLine>(join(REFERENCE, 'pipeline-simple.jsonl')).slice(0, 300);
+    const texts = lines.map((l) => l.text);
+    const one = await ner.extract(texts, { batchSize: 1 });
+    const many = await ner.extract(texts, { batchSize: 64, batchTokens: 4096 });
+    const strip = (r: Entity[][]) => r.map((es) => es.map((e) => `${e.label}@${e.start}-${e.end}`));
+    expect(strip(many)).toEqual(strip(one));
+    many.flat().forEach((e, k) => expect(Math.abs(e.score - one.flat()[k].score)).toBeLessThan(1e-4));
+  });
+
+  it('accepts one string and returns its entity list', async () => {
+    const out = await ner.extract('Angela Merkel visited Paris.');
+    expect(out.map((e) => e.text)).toContain('Paris');
+  });
+});
