@@ -18,10 +18,12 @@ namespace nn {
 struct Encoding {
   std::vector<int32_t> ids;
   std::vector<int32_t> type_ids;
-  std::vector<uint32_t> starts;  // UTF-16 offset of the token's first unit in the input; 0 for special tokens
-  std::vector<uint32_t> ends;    // one past the last unit; 0 for special tokens
-  std::vector<uint8_t> special;  // 1 for tokens added by the post-processor or matched special added tokens
-  std::vector<int32_t> word_ids; // index of the pre-tokenized word a token came from; -1 for special tokens
+  std::vector<uint32_t> starts;  // UTF-16 offset of the token's first unit in the input; 0 for post-processor tokens
+  std::vector<uint32_t> ends;    // one past the last unit; 0 for post-processor tokens
+  std::vector<uint8_t> special;  // 1 for tokens added by the post-processor ([CLS], [SEP]); 0 otherwise,
+                                 // also for added tokens such as "[SEP]" found in the text (as in HF)
+  std::vector<int32_t> word_ids; // index of the pre-tokenized word a token came from (an added token found in
+                                 // the text is a word of its own); -1 for post-processor tokens
 
   void clear();
   size_t size() const { return ids.size(); }

@@ -1,0 +1,91 @@
+// UTF-16 / UTF-8 helpers shared by the tokenizer stages.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace nn::utf {
+
+constexpr char32_t kReplacementChar = 0xFFFD;
+
+// Decodes the code point starting at text[i] and stores its length in units (1 or 2) in *units.
+// A lone surrogate decodes as U+FFFD, which is what a JS string with one becomes on its way into the
+// Rust library (through N-API's UTF-8 conversion), so HF sees the same thing.
+inline char32_t DecodeUtf16(std::u16string_view text, size_t i, size_t* units) {
+  const char16_t unit = text[i];
+  if (unit < 0xD800 || unit > 0xDFFF) {
+    *units = 1;
+    return unit;
+  }
+  if (unit <= 0xDBFF && i + 1 < text.size()) {
+    const char16_t next = text[i + 1];
+    if (next >= 0xDC00 && next <= 0xDFFF) {
+      *units = 2;
+      return 0x10000 + ((static_cast<char32_t>(unit) - 0xD800) << 10) + (next - 0xDC00);
+    }
+  }
+  *units = 1;
+  return kReplacementChar;
+}
+
+inline void AppendUtf8(char32_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+inline void AppendUtf16(char32_t c, std::u16string* out) {
+  if (c < 0x10000) {
+    out->push_back(static_cast<char16_t>(c));
+  } else {
+    c -= 0x10000;
+    out->push_back(static_cast<char16_t>(0xD800 + (c >> 10)));
+    out->push_back(static_cast<char16_t>(0xDC00 + (c & 0x3FF)));
+  }
+}
+
+// Converts valid UTF-8 (as produced by the JSON reader) to UTF-16; invalid bytes become U+FFFD.
+inline std::u16string Utf8ToUtf16(std::string_view text) {
+  std::u16string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size()) {
+      out.push_back(static_cast<char16_t>(kReplacementChar));
+      ++i;
+      continue;
+    }
+    char32_t c = length == 1 ? lead : length == 2 ? (lead & 0x1F) : length == 3 ? (lead & 0x0F) : (lead & 0x07);
+    bool valid = true;
+    for (size_t k = 1; k < length; ++k) {
+      const unsigned char cont = static_cast<unsigned char>(text[i + k]);
+      if ((cont & 0xC0) != 0x80) valid = false;
+      c = (c << 6) | (cont & 0x3F);
+    }
+    if (!valid) {
+      out.push_back(static_cast<char16_t>(kReplacementChar));
+      ++i;
+      continue;
+    }
+    AppendUtf16(c, &out);
+    i += length;
+  }
+  return out;
+}
+
+}  // namespace nn::utf
