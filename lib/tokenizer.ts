@@ -5,13 +5,16 @@ import { getBinding, type NativeEncoding, type NativeTokenizer } from './native'
 export interface TokenizedText {
   ids: Int32Array;
   tokens: string[];
-  /** UTF-16 offset of each token's first character; 0 for special tokens. */
+  /** UTF-16 offset of each token's first character; 0 for the [CLS]/[SEP] the template adds. */
   starts: Uint32Array;
-  /** UTF-16 offset one past each token's last character; 0 for special tokens. */
+  /** UTF-16 offset one past each token's last character; 0 for the [CLS]/[SEP] the template adds. */
   ends: Uint32Array;
-  /** 1 for special tokens ([CLS], [SEP], and special tokens written in the text). */
+  /**
+   * 1 for the tokens the template adds ([CLS], [SEP]). A special token written in the text, such as
+   * "[SEP]", gets its id but 0 here and a word of its own, as in Hugging Face tokenizers.
+   */
   specialTokensMask: Uint8Array;
-  /** Index of the word (pre-tokenizer piece) each token belongs to; -1 for special tokens. */
+  /** Index of the word (pre-tokenizer piece) each token belongs to; -1 for template tokens. */
   wordIds: Int32Array;
   typeIds: Int32Array;
 }

@@ -4,6 +4,7 @@
 //   node scripts/build-native.mjs --debug      build with symbols and assertions
 //   node scripts/build-native.mjs --if-missing what `npm install` runs: skip when a usable binary exists
 //   node scripts/build-native.mjs --if-stale   what `npm test` runs: rebuild a local build older than its sources
+//   node scripts/build-native.mjs --headers-only  fetch the ONNX Runtime headers into build/deps (for node-gyp)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,6 +46,10 @@ if (args.has('--if-stale')) {
 }
 
 const includeDir = findOrtIncludeDir(root) ?? fetchOrtHeaders(root);
+if (args.has('--headers-only')) {
+  console.log(includeDir);
+  process.exit(0);
+}
 const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
 const cmakeArgs = [cmakeJs, 'compile', '--directory', root, `--CDORT_INCLUDE_DIR=${includeDir}`];
 if (args.has('--debug')) cmakeArgs.push('--debug');

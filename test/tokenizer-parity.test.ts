@@ -49,6 +49,16 @@ describe('C++ WordPiece tokenizer matches Hugging Face tokenizers', () => {
     void ner.dispose();
   });
 
+  it('matches a special token written in the text to its id, as a word of its own and not masked', () => {
+    const tokenizer = Tokenizer.fromFile(join(CONLL_MODEL, 'tokenizer.json'));
+    const t = tokenizer.encode('Paris[SEP]Rome');
+    expect(t.tokens).toEqual(['[CLS]', 'Paris', '[SEP]', 'Rome', '[SEP]']);
+    expect(t.ids[2]).toBe(102);
+    expect(Array.from(t.specialTokensMask)).toEqual([1, 0, 0, 0, 1]);
+    expect(Array.from(t.wordIds)).toEqual([-1, 0, 1, 2, -1]);
+    expect([t.starts[2], t.ends[2]]).toEqual([5, 10]);
+  });
+
   it('never fails on hostile input: lone surrogates, NULs, special-token text, very long words', () => {
     const tokenizer = Tokenizer.fromFile(join(CONLL_MODEL, 'tokenizer.json'));
     const hostile = ['\ud800 lone \udfff', '\u0000\u0000', '[CLS] [SEP] [MASK]', 'x'.repeat(10_000), '😀'.repeat(500)];
