@@ -28,8 +28,12 @@ export interface NativeColumns {
   offsets: Uint32Array;
   starts: Uint32Array;
   ends: Uint32Array;
-  types: Int32Array;
+  /** Indices into the model's entity types, or into its tags (id2label) when labelsAreTags. */
+  labels: Int32Array;
   scores: Float32Array;
+  /** Token positions in the model input (aggregation 'none'); -1 otherwise. */
+  tokens: Int32Array;
+  labelsAreTags: boolean;
 }
 
 export interface NativeExtractOptions {

@@ -7,7 +7,7 @@ import { checkExtractOptions, checkModelOptions, type ExtractOptions, type Model
 import { toTokenizedText, type TokenizedText } from './tokenizer';
 
 export interface Entity {
-  /** Entity type, e.g. 'PER'. */
+  /** Entity type, e.g. 'PER'; with aggregation 'none', the token's tag, e.g. 'B-PER'. */
   label: string;
   /** Offset of the first character, in JavaScript string indices (UTF-16 code units). */
   start: number;
@@ -15,8 +15,10 @@ export interface Entity {
   end: number;
   /** text.slice(start, end). */
   text: string;
-  /** Mean probability of the entity's tokens (Hugging Face 'simple' aggregation). */
+  /** Probability of the label: for grouped entities the mean over their tokens or words. */
   score: number;
+  /** With aggregation 'none' only: the token's position in the model input ([CLS] is 0). */
+  index?: number;
 }
 
 export interface ModelInfo {
@@ -102,6 +104,7 @@ export class NativeNer {
     const merged = { ...this.defaults, ...checkExtractOptions(options) };
     const native = this.requireNative();
     const types = this.typeIdNames();
+    const tags = this.info.labels;
     const work = native.extract(texts, merged);
     this.track(work);
     let columns: NativeColumns;
@@ -110,7 +113,7 @@ export class NativeNer {
     } catch (error) {
       throw fromNative(error);
     }
-    const result = toEntities(texts, columns, types);
+    const result = toEntities(texts, columns, columns.labelsAreTags ? tags : types);
     return single ? result[0] : result;
   }
 
@@ -167,16 +170,18 @@ export class NativeNer {
   }
 }
 
-/** Builds entity objects from the binding's columns; `types` maps type ids to names ('O' is never emitted). */
-function toEntities(texts: string[], columns: NativeColumns, types: readonly string[]): Entity[][] {
-  const { offsets, starts, ends, types: typeIds, scores } = columns;
+/** Builds entity objects from the binding's columns; `names` maps label ids to names. */
+function toEntities(texts: string[], columns: NativeColumns, names: readonly string[]): Entity[][] {
+  const { offsets, starts, ends, labels, scores, tokens } = columns;
   const out: Entity[][] = new Array(texts.length);
   for (let i = 0; i < texts.length; i++) {
     const entities: Entity[] = [];
     for (let k = offsets[i]; k < offsets[i + 1]; k++) {
       const start = starts[k];
       const end = ends[k];
-      entities.push({ label: types[typeIds[k]], start, end, text: texts[i].slice(start, end), score: scores[k] });
+      const entity: Entity = { label: names[labels[k]], start, end, text: texts[i].slice(start, end), score: scores[k] };
+      if (tokens[k] >= 0) entity.index = tokens[k];
+      entities.push(entity);
     }
     out[i] = entities;
   }

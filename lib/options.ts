@@ -2,12 +2,16 @@
 import { NerError } from './errors';
 
 /** How token predictions are grouped into entities (Hugging Face pipeline semantics). */
-export type Aggregation = 'simple';
-export const AGGREGATIONS: readonly Aggregation[] = ['simple'];
+export type Aggregation = 'none' | 'simple' | 'first' | 'average' | 'max';
+export const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
 
 /** Per-call settings; each may also be given to the model as its default. */
 export interface ExtractOptions {
-  /** Grouping of token predictions into entities. Default 'simple'. */
+  /**
+   * Grouping of token predictions into entities, as the Hugging Face pipeline's aggregation_strategy:
+   * 'none' (each tagged token, labelled with its tag and carrying `index`), 'simple' (B-/I- grouping of tokens),
+   * 'first' / 'average' / 'max' (each word takes one tag from its subwords, then words are grouped). Default 'simple'.
+   */
   aggregation?: Aggregation;
   /** Most texts in one model batch. Default 64. */
   batchSize?: number;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativeNer, type Entity } from '../lib';
+import { AGGREGATIONS } from '../lib/options';
 import { CONLL_MODEL, readJsonl, REFERENCE, type PipelineLine } from './helpers';
 
 describe('extract matches the Hugging Face token-classification pipeline', () => {
@@ -10,17 +11,24 @@ describe('extract matches the Hugging Face token-classification pipeline', () =>
   });
   afterAll(() => ner.dispose());
 
-  it('gives the reference entities of aggregation "simple" for all 3,501 texts, scores within 1e-4', async () => {
-    const lines = readJsonl<PipelineLine>(join(REFERENCE, 'pipeline-simple.jsonl'));
+  // Label, span and (for 'none') token index of each entity, to compare whole lists at once.
+  const key = (label: string, start: number, end: number, index?: number) =>
+    `${label}@${start}-${end}` + (index === undefined ? '' : `#${index}`);
+
+  it.each(AGGREGATIONS)('gives the reference entities of aggregation "%s" for all 3,501 texts, scores within 1e-4', async (aggregation) => {
+    const lines = readJsonl<PipelineLine>(join(REFERENCE, `pipeline-${aggregation}.jsonl`));
     expect(lines).toHaveLength(3501);
-    const results = await ner.extract(lines.map((l) => l.text));
+    const results = await ner.extract(
+      lines.map((l) => l.text),
+      { aggregation },
+    );
 
     const spanProblems: string[] = [];
     let worstScoreGap = 0;
     let entityCount = 0;
     lines.forEach((line, i) => {
-      const got = results[i].map((e: Entity) => `${e.label}@${e.start}-${e.end}`);
-      const want = line.entities.map((e) => `${e.label}@${e.start_u16}-${e.end_u16}`);
+      const got = results[i].map((e: Entity) => key(e.label, e.start, e.end, e.index));
+      const want = line.entities.map((e) => key(e.label, e.start_u16, e.end_u16, e.index));
       if (JSON.stringify(got) !== JSON.stringify(want)) {
         spanProblems.push(`${line.source}#${line.index}: got ${got.join(' ')} want ${want.join(' ')}`);
         return;

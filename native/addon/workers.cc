@@ -64,8 +64,10 @@ Napi::Value ExtractWorker::Result(Napi::Env env) {
   out.Set("offsets", ToTypedArray(env, std::move(columns.offsets)));
   out.Set("starts", ToTypedArray(env, std::move(columns.starts)));
   out.Set("ends", ToTypedArray(env, std::move(columns.ends)));
-  out.Set("types", ToTypedArray(env, std::move(columns.types)));
+  out.Set("labels", ToTypedArray(env, std::move(columns.labels)));
   out.Set("scores", ToTypedArray(env, std::move(columns.scores)));
+  out.Set("tokens", ToTypedArray(env, std::move(columns.tokens)));
+  out.Set("labelsAreTags", Napi::Boolean::New(env, LabelsAreTags(request_.options.aggregation)));
   return out;
 }
 

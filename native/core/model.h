@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/decode/aggregation.h"
 #include "core/decode/label_scheme.h"
 #include "core/runtime/session.h"
 #include "core/tokenizer/tokenizer.h"
@@ -28,6 +29,7 @@ class Model {
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   const InferenceSession& session() const { return *session_; }
   const LabelScheme& labels() const { return labels_; }
+  const SubwordRule& subwords() const { return subwords_; }
   const OrtRuntime& runtime() const { return *runtime_; }
   // The most tokens (special tokens included) one model input may hold, e.g. 512 for BERT.
   size_t max_tokens() const { return max_tokens_; }
@@ -39,6 +41,7 @@ class Model {
   std::unique_ptr<Tokenizer> tokenizer_;
   std::unique_ptr<InferenceSession> session_;
   LabelScheme labels_;
+  SubwordRule subwords_;
   size_t max_tokens_ = 512;
   std::string model_path_;
 };

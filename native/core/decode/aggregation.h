@@ -2,6 +2,7 @@
 // token-classification pipeline's aggregation strategies.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -11,14 +12,33 @@
 
 namespace nn {
 
-enum class Aggregation { kSimple };
+enum class Aggregation {
+  kNone,     // every token with a non-O tag, labelled with the tag itself (e.g. "B-PER")
+  kSimple,   // tokens grouped by B-/I- tags
+  kFirst,    // each word takes its first subword's tag, then words are grouped
+  kAverage,  // each word takes the tag of its subwords' mean probabilities
+  kMax,      // each word takes the tag of its single most confident subword
+};
 
-// Parses "simple" (the only strategy so far). Throws nn::Error(kInvalidArgument) for other names.
+// Parses "none", "simple", "first", "average" or "max". Throws nn::Error(kInvalidArgument) otherwise.
 Aggregation ParseAggregation(std::string_view name);
 
+// Whether entity labels index LabelScheme::tags() (kNone) or LabelScheme::types() (every other strategy).
+inline bool LabelsAreTags(Aggregation strategy) { return strategy == Aggregation::kNone; }
+
+// What the word strategies need to know of the vocabulary: the pipeline calls a token a subword when its
+// string (with the "##" prefix) is not as long as the text it covers, and never calls [UNK] one.
+struct SubwordRule {
+  std::vector<uint32_t> token_lengths;  // code points of each vocabulary token's string
+  int32_t unk_id = -1;
+
+  static SubwordRule FromTokenizer(const Tokenizer& tokenizer);
+  bool IsSubword(int32_t id, std::u16string_view covered_text) const;
+};
+
 // Decodes one text. `logits` holds at least encoding.size() rows of labels.size() floats (the text's rows of
-// the batch output). Special tokens are skipped; groups of type "O" are not reported.
-void Aggregate(Aggregation strategy, const float* logits, const Encoding& encoding, const LabelScheme& labels,
-               std::vector<Entity>* out);
+// the batch output). Tokens of the template ([CLS], [SEP]) are skipped; "O" is never reported.
+void Aggregate(Aggregation strategy, const float* logits, const Encoding& encoding, std::u16string_view text,
+               const LabelScheme& labels, const SubwordRule& subwords, std::vector<Entity>* out);
 
 }  // namespace nn

@@ -10,8 +10,9 @@ namespace nn {
 struct Entity {
   uint32_t start;  // UTF-16 offset in the input text
   uint32_t end;    // exclusive
-  int32_t type;    // index into LabelScheme::types()
+  int32_t label;   // index into LabelScheme::types(), or into tags() for aggregation "none"
   float score;
+  int32_t token;   // the token's position in the model input for aggregation "none"; -1 otherwise
 };
 
 // Entities of many texts, flattened: text i owns entities [offsets[i], offsets[i+1]).
@@ -19,8 +20,9 @@ struct EntityColumns {
   std::vector<uint32_t> offsets{0};
   std::vector<uint32_t> starts;
   std::vector<uint32_t> ends;
-  std::vector<int32_t> types;
+  std::vector<int32_t> labels;
   std::vector<float> scores;
+  std::vector<int32_t> tokens;
 
   void Reserve(size_t texts, size_t entities);
   void Append(const std::vector<Entity>& text_entities);  // adds the next text's entities

@@ -54,7 +54,7 @@ void RunExtract(const Model& model, ExtractRequest* request) {
     for (size_t row = 0; row < plan.items.size(); ++row) {
       const uint32_t item = plan.items[row];
       Aggregate(request->options.aggregation, logits.data() + row * plan.sequence * width, encodings[item],
-                model.labels(), &entities[item]);
+                request->texts[item], model.labels(), model.subwords(), &entities[item]);
     }
   }
 
