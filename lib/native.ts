@@ -40,6 +40,8 @@ export interface NativeExtractOptions {
   aggregation?: string;
   batchSize?: number;
   batchTokens?: number;
+  stride?: number;
+  maxTextLength?: number;
 }
 
 export interface NativeModelInfo {

@@ -17,6 +17,13 @@ export interface ExtractOptions {
   batchSize?: number;
   /** Most padded tokens (texts × longest text) in one model batch. Default 8192. */
   batchTokens?: number;
+  /**
+   * Texts longer than the model window are cut into windows sharing this many tokens with the previous one
+   * (the reference pipeline's `stride`); entities are merged across windows. Default 128.
+   */
+  stride?: number;
+  /** Longest text accepted, in UTF-16 units; longer ones fail with ERR_TEXT_TOO_LONG. Default 16,777,216. */
+  maxTextLength?: number;
 }
 
 export interface ModelOptions extends ExtractOptions {
@@ -32,7 +39,7 @@ export interface ModelOptions extends ExtractOptions {
   ortLibraryPath?: string;
 }
 
-const EXTRACT_KEYS = ['aggregation', 'batchSize', 'batchTokens'] as const;
+const EXTRACT_KEYS = ['aggregation', 'batchSize', 'batchTokens', 'stride', 'maxTextLength'] as const;
 const MODEL_KEYS = [...EXTRACT_KEYS, 'modelFile', 'intraOpThreads', 'interOpThreads', 'optimizeGraph', 'ortLibraryPath'];
 
 function checkObject(value: unknown, what: string, known: readonly string[]): Record<string, unknown> {
@@ -82,6 +89,11 @@ export function checkExtractOptions(value: unknown): ExtractOptions {
   if (batchSize !== undefined) out.batchSize = batchSize;
   const batchTokens = checkInteger(o.batchTokens, 'batchTokens', 1, 1 << 24);
   if (batchTokens !== undefined) out.batchTokens = batchTokens;
+  // The model's window bounds the stride further; the native side checks that against the loaded model.
+  const stride = checkInteger(o.stride, 'stride', 0, 1 << 20);
+  if (stride !== undefined) out.stride = stride;
+  const maxTextLength = checkInteger(o.maxTextLength, 'maxTextLength', 1, 2 ** 31 - 1);
+  if (maxTextLength !== undefined) out.maxTextLength = maxTextLength;
   return out;
 }
 

@@ -17,18 +17,21 @@ ExtractOptions ToExtractOptions(Napi::Env env, const Napi::Value& value) {
     if (!aggregation.IsString()) throw Napi::TypeError::New(env, "aggregation must be a string");
     options.aggregation = GuardCore(env, [&] { return ParseAggregation(aggregation.As<Napi::String>().Utf8Value()); });
   }
-  auto read_positive = [&](const char* key, size_t* out) {
+  auto read_count = [&](const char* key, double min, size_t* out) {
     Napi::Value v = object.Get(key);
     if (v.IsUndefined()) return;
     if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(key) + " must be a number");
     const double n = v.As<Napi::Number>().DoubleValue();
-    if (!(n >= 1 && n <= 1e9) || n != static_cast<double>(static_cast<size_t>(n))) {
-      throw MakeError(env, ErrorCode::kInvalidArgument, std::string(key) + " must be a positive integer");
+    if (!(n >= min && n <= 1e12) || n != static_cast<double>(static_cast<size_t>(n))) {
+      throw MakeError(env, ErrorCode::kInvalidArgument, std::string(key) + " must be an integer of at least " +
+                                                            std::to_string(static_cast<int>(min)));
     }
     *out = static_cast<size_t>(n);
   };
-  read_positive("batchTokens", &options.batch.max_tokens);
-  read_positive("batchSize", &options.batch.max_texts);
+  read_count("batchTokens", 1, &options.batch.max_tokens);
+  read_count("batchSize", 1, &options.batch.max_texts);
+  read_count("stride", 0, &options.stride);
+  read_count("maxTextLength", 1, &options.max_text_length);
   return options;
 }
 

@@ -1,5 +1,6 @@
 #include "core/decode/aggregation.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/decode/softmax.h"
@@ -158,6 +159,25 @@ void Aggregate(Aggregation strategy, const float* logits, const Encoding& encodi
     }
   }
   GroupUnits(units, labels, out);
+}
+
+void MergeWindowEntities(std::vector<Entity>* entities) {
+  if (entities->empty()) return;
+  std::stable_sort(entities->begin(), entities->end(), [](const Entity& a, const Entity& b) { return a.start < b.start; });
+  std::vector<Entity> merged;
+  Entity previous = entities->front();
+  for (const Entity& entity : *entities) {
+    if (previous.start <= entity.start && entity.start < previous.end) {
+      const uint32_t length = entity.end - entity.start;
+      const uint32_t previous_length = previous.end - previous.start;
+      if (length > previous_length || (length == previous_length && entity.score > previous.score)) previous = entity;
+    } else {
+      merged.push_back(previous);
+      previous = entity;
+    }
+  }
+  merged.push_back(previous);
+  *entities = std::move(merged);
 }
 
 }  // namespace nn

@@ -41,4 +41,8 @@ struct SubwordRule {
 void Aggregate(Aggregation strategy, const float* logits, const Encoding& encoding, std::u16string_view text,
                const LabelScheme& labels, const SubwordRule& subwords, std::vector<Entity>* out);
 
+// Joins the entities of a text's overlapping windows as the reference pipeline does: ordered by start, an
+// entity that starts inside the previous one replaces it when it is longer, or as long and more confident.
+void MergeWindowEntities(std::vector<Entity>* entities);
+
 }  // namespace nn

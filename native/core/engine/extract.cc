@@ -2,21 +2,41 @@
 
 #include <string>
 
+#include "core/engine/windows.h"
 #include "core/error.h"
 
 namespace nn {
 namespace {
 
-// Copies the batch's encodings into padded model inputs (pad id, attention mask 0 beyond each text).
-void FillInputs(const BatchPlan& plan, const std::vector<Encoding>& encodings, int64_t pad_id, BatchInputs* inputs) {
+// Copies the batch's windows into padded model inputs (pad id, attention mask 0 beyond each window).
+void FillInputs(const BatchPlan& plan, const std::vector<Encoding>& windows, int64_t pad_id, BatchInputs* inputs) {
   inputs->Resize(plan.items.size(), plan.sequence, pad_id);
   for (size_t row = 0; row < plan.items.size(); ++row) {
-    const Encoding& encoding = encodings[plan.items[row]];
+    const Encoding& window = windows[plan.items[row]];
     const size_t base = row * plan.sequence;
-    for (size_t t = 0; t < encoding.size(); ++t) {
-      inputs->input_ids[base + t] = encoding.ids[t];
+    for (size_t t = 0; t < window.size(); ++t) {
+      inputs->input_ids[base + t] = window.ids[t];
       inputs->attention_mask[base + t] = 1;
-      inputs->token_type_ids[base + t] = encoding.type_ids[t];
+      inputs->token_type_ids[base + t] = window.type_ids[t];
+    }
+  }
+}
+
+void CheckRequest(const Model& model, const ExtractRequest& request) {
+  const ExtractOptions& options = request.options;
+  const size_t template_tokens = model.tokenizer().prefix_ids().size() + model.tokenizer().suffix_ids().size();
+  const size_t content = model.max_tokens() - template_tokens;
+  if (options.stride >= content) {
+    throw Error(ErrorCode::kInvalidArgument, "stride " + std::to_string(options.stride) +
+                                                 " leaves no new tokens in a window of " + std::to_string(content) +
+                                                 " text tokens; use a stride below " + std::to_string(content));
+  }
+  for (size_t i = 0; i < request.texts.size(); ++i) {
+    if (request.texts[i].size() > options.max_text_length) {
+      throw Error(ErrorCode::kTextTooLong, "text " + std::to_string(i) + " has " + std::to_string(request.texts[i].size()) +
+                                               " UTF-16 units, over maxTextLength " +
+                                               std::to_string(options.max_text_length) +
+                                               "; split it or raise maxTextLength");
     }
   }
 }
@@ -24,25 +44,30 @@ void FillInputs(const BatchPlan& plan, const std::vector<Encoding>& encodings, i
 }  // namespace
 
 void RunExtract(const Model& model, ExtractRequest* request) {
+  CheckRequest(model, *request);
   const size_t count = request->texts.size();
-  std::vector<Encoding> encodings(count);
-  std::vector<size_t> lengths(count);
+
+  // Every text becomes one or more consecutive windows: text i owns windows [first_window[i], first_window[i+1]).
+  std::vector<Encoding> windows;
+  std::vector<uint32_t> window_owner;
+  std::vector<size_t> first_window(count + 1, 0);
+  Encoding bare;
   for (size_t i = 0; i < count; ++i) {
-    model.tokenizer().Encode(request->texts[i], &encodings[i]);
-    lengths[i] = encodings[i].size();
-    if (lengths[i] > model.max_tokens()) {
-      throw Error(ErrorCode::kTextTooLong,
-                  "text " + std::to_string(i) + " needs " + std::to_string(lengths[i]) + " tokens but the model window is " +
-                      std::to_string(model.max_tokens()) + "; split it into shorter texts (sentences or paragraphs)");
-    }
+    model.tokenizer().Encode(request->texts[i], &bare, /*add_special_tokens=*/false);
+    SplitIntoWindows(bare, model.tokenizer(), model.max_tokens(), request->options.stride, &windows);
+    window_owner.resize(windows.size(), static_cast<uint32_t>(i));
+    first_window[i + 1] = windows.size();
   }
 
-  // Decoded per text first, then laid out in input order.
-  std::vector<std::vector<Entity>> entities(count);
+  std::vector<size_t> lengths(windows.size());
+  for (size_t w = 0; w < windows.size(); ++w) lengths[w] = windows[w].size();
+
+  // Batches run in length order, so entities are decoded per window and joined in window order afterwards.
+  std::vector<std::vector<Entity>> window_entities(windows.size());
   const size_t width = model.labels().size();
   BatchInputs inputs;
   for (const BatchPlan& plan : PlanBatches(lengths, request->options.batch)) {
-    FillInputs(plan, encodings, model.tokenizer().pad_id(), &inputs);
+    FillInputs(plan, windows, model.tokenizer().pad_id(), &inputs);
     OutputTensor logits = model.session().Run(inputs);
     const std::vector<int64_t>& shape = logits.shape();
     if (shape.size() != 3 || static_cast<size_t>(shape[0]) != plan.items.size() ||
@@ -52,17 +77,23 @@ void RunExtract(const Model& model, ExtractRequest* request) {
                                                 ", " + std::to_string(width) + "] (one score per label in config.json)");
     }
     for (size_t row = 0; row < plan.items.size(); ++row) {
-      const uint32_t item = plan.items[row];
-      Aggregate(request->options.aggregation, logits.data() + row * plan.sequence * width, encodings[item],
-                request->texts[item], model.labels(), model.subwords(), &entities[item]);
+      const uint32_t window = plan.items[row];
+      Aggregate(request->options.aggregation, logits.data() + row * plan.sequence * width, windows[window],
+                request->texts[window_owner[window]], model.labels(), model.subwords(), &window_entities[window]);
     }
   }
 
-  size_t total = 0;
-  for (const auto& e : entities) total += e.size();
   request->result = EntityColumns{};
-  request->result.Reserve(count, total);
-  for (const auto& e : entities) request->result.Append(e);
+  request->result.Reserve(count, windows.size());
+  std::vector<Entity> text_entities;
+  for (size_t i = 0; i < count; ++i) {
+    text_entities.clear();
+    for (size_t w = first_window[i]; w < first_window[i + 1]; ++w) {
+      text_entities.insert(text_entities.end(), window_entities[w].begin(), window_entities[w].end());
+    }
+    if (first_window[i + 1] - first_window[i] > 1) MergeWindowEntities(&text_entities);
+    request->result.Append(text_entities);
+  }
 }
 
 }  // namespace nn

@@ -1,4 +1,4 @@
-// One extract request from texts to entities: tokenize, check the window, batch, run, decode.
+// One extract request from texts to entities: tokenize, cut into windows, batch, run, decode, merge windows.
 #pragma once
 
 #include <string>
@@ -14,6 +14,8 @@ namespace nn {
 struct ExtractOptions {
   Aggregation aggregation = Aggregation::kSimple;
   BatchLimits batch;
+  size_t stride = 128;                 // tokens shared by consecutive windows of a long text
+  size_t max_text_length = 1u << 24;   // UTF-16 units; longer texts are refused, not truncated
 };
 
 // The per-request "baton": filled on the JS thread (texts, options), worked on by a native thread
@@ -24,7 +26,8 @@ struct ExtractRequest {
   EntityColumns result;
 };
 
-// Fills request->result. Throws nn::Error; kTextTooLong names the first text that does not fit the window.
+// Fills request->result. Throws nn::Error: kInvalidArgument when the stride leaves no room in the window,
+// kTextTooLong naming the first text over max_text_length.
 void RunExtract(const Model& model, ExtractRequest* request);
 
 }  // namespace nn

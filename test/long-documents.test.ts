@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NativeNer, NerError } from '../lib';
+import { CONLL_MODEL, readJsonl, REFERENCE, type PipelineLine } from './helpers';
+
+interface LongDocLine extends PipelineLine {
+  tokens: number;
+}
+
+describe('texts longer than the model window', () => {
+  let ner: NativeNer;
+  let docs: LongDocLine[];
+  beforeAll(async () => {
+    ner = await NativeNer.load(CONLL_MODEL);
+    docs = readJsonl<LongDocLine>(join(REFERENCE, 'long-docs-simple-stride128.jsonl'));
+  });
+  afterAll(() => ner.dispose());
+
+  // Token index of the token covering UTF-16 offset `at`.
+  function tokenAt(starts: Uint32Array, ends: Uint32Array, at: number): number {
+    for (let k = 0; k < starts.length; k++) if (starts[k] <= at && at < ends[k]) return k;
+    return -1;
+  }
+
+  it('matches the reference entities where only the first window sees the text (stride 128)', async () => {
+    expect(docs).toHaveLength(31);
+    const results = await ner.extract(
+      docs.map((d) => d.text),
+      { stride: 128 },
+    );
+    const problems: string[] = [];
+    docs.forEach((doc, i) => {
+      const t = ner.tokenize(doc.text, { addSpecialTokens: false });
+      expect(t.ids.length + 2).toBe(doc.tokens);
+      // Windows hold 510 text tokens and step by 510 - 128 = 382: tokens before 382 belong to the first alone.
+      const firstWindowOnly = (end: number) => tokenAt(t.starts, t.ends, end - 1) < 382;
+      const got = results[i].filter((e) => firstWindowOnly(e.end)).map((e) => `${e.label}@${e.start}-${e.end}`);
+      const want = doc.entities.filter((e) => firstWindowOnly(e.end_u16)).map((e) => `${e.label}@${e.start_u16}-${e.end_u16}`);
+      if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`doc ${doc.index}: ${got.join(' ')} != ${want.join(' ')}`);
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('reads every token: entities come from beyond the first window, whole, once and in order', async () => {
+    const results = await ner.extract(docs.map((d) => d.text));
+    let beyondFirstWindow = 0;
+    docs.forEach((doc, i) => {
+      const t = ner.tokenize(doc.text, { addSpecialTokens: false });
+      const entities = results[i];
+      for (let k = 1; k < entities.length; k++) expect(entities[k].start).toBeGreaterThanOrEqual(entities[k - 1].end);
+      for (const e of entities) {
+        expect(e.text).toBe(doc.text.slice(e.start, e.end));
+        if (tokenAt(t.starts, t.ends, e.start) >= 510) beyondFirstWindow++;
+      }
+    });
+    // The reference pipeline reports nothing past token 514 in these documents; the model does find entities there.
+    expect(beyondFirstWindow).toBeGreaterThan(500);
+  });
+
+  it('handles a document of 1 MB without truncating it', async () => {
+    const sentence = 'John Smith visited Paris and met Angela Merkel in Berlin. ';
+    const doc = sentence.repeat(Math.ceil(1_000_000 / sentence.length));
+    const [entities] = await ner.extract([doc]);
+    // Every sentence's people and places, including the very last one.
+    const last = doc.lastIndexOf('Berlin');
+    expect(entities.some((e) => e.start === last && e.label === 'LOC')).toBe(true);
+    expect(entities.length).toBeGreaterThan((doc.length / sentence.length) * 3);
+  });
+
+  it('refuses a stride that leaves no room and a text over maxTextLength', async () => {
+    await expect(ner.extract(['x'], { stride: 510 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    const error = await ner.extract(['short', 'x'.repeat(101)], { maxTextLength: 100 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NerError);
+    expect(error).toMatchObject({ code: 'ERR_TEXT_TOO_LONG' });
+    expect((error as Error).message).toMatch(/text 1 has 101 UTF-16 units/);
+  });
+});
