@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// native-ner command line: `native-ner extract --model DIR [options] [TEXT|FILE ...]` prints one JSON line per text.
+// native-ner command line: `extract` prints one JSON line per text; `eval` scores a model on a labelled dataset.
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { NerError } from './errors';
+import { evaluate, formatEvaluation, readConll, readGenia, type Dataset, type EvaluateOptions } from './eval';
 import { NativeNer } from './ner';
 import type { ModelOptions } from './options';
 
-const USAGE = `Usage: native-ner extract --model DIR [options] [TEXT|FILE ...]
+const USAGE = `Usage: native-ner <command> [options]
+
+Commands:
+  extract --model DIR [options] [TEXT|FILE ...]     print the entities of each text as a JSON line
+  eval --model DIR (--conll FILE | --jsonl FILE)    score the model on a labelled dataset
+
+\`native-ner <command> --help\` lists the command's options.`;
+
+const EXTRACT_USAGE = `Usage: native-ner extract --model DIR [options] [TEXT|FILE ...]
 
 Prints one JSON line per text: {"text": ..., "entities": [{label, start, end, text, score}, ...]}.
 Each argument that names an existing file is read as one text per line; any other argument is a text.
@@ -16,9 +25,27 @@ With no argument, texts are read from standard input, one per line.
 Options:
   --model DIR          model directory (model.onnx, tokenizer.json, config.json)   [required]
   --model-file FILE    ONNX file inside DIR, e.g. model_int8.onnx
-  --aggregation NAME   simple (default)
+  --aggregation NAME   none, simple (default), first, average or max
+  --stride N           tokens shared by consecutive windows of a text longer than the model (default 128)
   --batch-size N       texts per model batch (default 64)
   --threads N          ONNX Runtime intra-op threads (default: one per core)
+  -h, --help           show this help`;
+
+const EVAL_USAGE = `Usage: native-ner eval --model DIR (--conll FILE | --jsonl FILE) [options]
+
+Runs the model over every sentence of a labelled dataset (sentence text = its words joined by single spaces)
+and prints strict span precision, recall and F1 (exact start, end and type), per type and overall.
+
+Options:
+  --model DIR          model directory (model.onnx, tokenizer.json, config.json)   [required]
+  --conll FILE         CoNLL file: word ... TAG per line, tags IOB1, IOB2 or BIOES (e.g. CoNLL-2003 eng.testb)
+  --jsonl FILE         nested NER JSON lines: tokens, entity_mentions [{start, end, entity_type}] (e.g. GENIA);
+                       also scores inner and outer entities
+  --model-file FILE    ONNX file inside DIR, e.g. model_int8.onnx
+  --aggregation NAME   passed to extract (default: the model's, simple)
+  --batch-size N       texts per model batch (default 64)
+  --threads N          ONNX Runtime intra-op threads (default: one per core)
+  --json               print the scores as JSON instead of a table
   -h, --help           show this help`;
 
 const CHUNK = 512;  // texts per extract call: bounds memory for inputs of any size
@@ -63,19 +90,25 @@ async function extract(args: string[]): Promise<void> {
       model: { type: 'string' },
       'model-file': { type: 'string' },
       aggregation: { type: 'string' },
+      stride: { type: 'string' },
       'batch-size': { type: 'string' },
       threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log(USAGE);
+    console.log(EXTRACT_USAGE);
     return;
   }
   if (!values.model) throw new UsageError('--model DIR is required');
   const options: ModelOptions = {};
   if (values['model-file']) options.modelFile = values['model-file'];
   if (values.aggregation) options.aggregation = values.aggregation as ModelOptions['aggregation'];
+  if (values.stride !== undefined) {
+    const stride = Number(values.stride);
+    if (!Number.isInteger(stride) || stride < 0) throw new UsageError(`--stride needs an integer >= 0, got '${values.stride}'`);
+    options.stride = stride;
+  }
   options.batchSize = positiveInteger(values['batch-size'], '--batch-size');
   options.intraOpThreads = positiveInteger(values.threads, '--threads');
 
@@ -98,11 +131,64 @@ async function extract(args: string[]): Promise<void> {
   }
 }
 
+async function evalCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: 'string' },
+      conll: { type: 'string' },
+      jsonl: { type: 'string' },
+      'model-file': { type: 'string' },
+      aggregation: { type: 'string' },
+      'batch-size': { type: 'string' },
+      threads: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(EVAL_USAGE);
+    return;
+  }
+  if (!values.model) throw new UsageError('--model DIR is required');
+  if (Boolean(values.conll) === Boolean(values.jsonl)) throw new UsageError('give one of --conll FILE or --jsonl FILE');
+  const options: ModelOptions = {};
+  if (values['model-file']) options.modelFile = values['model-file'];
+  options.intraOpThreads = positiveInteger(values.threads, '--threads');
+  const batchSize = positiveInteger(values['batch-size'], '--batch-size');
+  // Read the data before loading the model, so a wrong path fails at once.
+  const dataset: Dataset = values.conll ? readConll(values.conll) : readGenia(values.jsonl as string);
+
+  const ner = await NativeNer.load(values.model, options);
+  try {
+    // Progress only on a terminal: redirected stderr stays clean for scripts.
+    const showProgress = process.stderr.isTTY === true;
+    const evaluation = await evaluate(ner, dataset, {
+      aggregation: values.aggregation as EvaluateOptions['aggregation'],
+      batchSize,
+      onProgress: showProgress ? (done, total) => process.stderr.write(`\r${done}/${total} sentences`) : undefined,
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    const output = values.json
+      ? JSON.stringify({ model: values.model, modelFile: values['model-file'], ...evaluation }, null, 2)
+      : formatEvaluation(evaluation);
+    process.stdout.write(output + '\n');
+  } finally {
+    await ner.dispose();
+  }
+}
+
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage: string }> = {
+  extract: { run: extract, usage: EXTRACT_USAGE },
+  eval: { run: evalCommand, usage: EVAL_USAGE },
+};
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const known = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
-    if (command === 'extract') {
-      await extract(rest);
+    if (known) {
+      await known.run(rest);
       return 0;
     }
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -111,8 +197,10 @@ async function main(argv: string[]): Promise<number> {
     }
     throw new UsageError(`unknown command '${command}'`);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`native-ner: ${(error as Error).message}\n\n${USAGE}`);
+    // parseArgs reports unknown flags, missing values and stray arguments with ERR_PARSE_ARGS_* codes.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_'))) {
+      console.error(`native-ner: ${(error as Error).message}\n\n${known?.usage ?? USAGE}`);
       return 2;
     }
     if (error instanceof NerError) {

@@ -1,0 +1,81 @@
+// Runs a model over a labelled dataset and scores what it finds.
+import type { ExtractOptions } from '../options';
+import type { Dataset, Span } from './dataset';
+import { scoreNested, scoreSpans, type NestedScores, type SpanScores } from './metrics';
+
+/** What the evaluator needs of a model: NativeNer fits, and so does any stand-in with the same extract. */
+export interface Extractor {
+  extract(texts: string[], options?: ExtractOptions): Promise<Span[][]>;
+}
+
+export interface EvaluateOptions {
+  /** Handed to extract untouched; by default the model's own default applies. */
+  aggregation?: ExtractOptions['aggregation'];
+  batchSize?: number;
+  batchTokens?: number;
+  /** Texts per extract call. Default 1024: large enough to keep batches full, small enough to bound memory. */
+  chunkSize?: number;
+  /** Called after each chunk with the number of sentences done so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Evaluation extends SpanScores, Partial<NestedScores> {
+  /** The dataset's source (file path). */
+  source: string;
+  sentences: number;
+  /** The aggregation asked for, or null when the model's default was used. */
+  aggregation: string | null;
+  /** Wall time of the predictions. */
+  seconds: number;
+}
+
+const DEFAULT_CHUNK = 1024;
+
+/** The model's entities for every text, in order, `chunkSize` texts per extract call. */
+export async function predictAll(
+  ner: Extractor,
+  texts: readonly string[],
+  options: EvaluateOptions = {},
+): Promise<Span[][]> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) {
+    throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
+  }
+  const extractOptions: ExtractOptions = {};
+  if (options.aggregation !== undefined) extractOptions.aggregation = options.aggregation;
+  if (options.batchSize !== undefined) extractOptions.batchSize = options.batchSize;
+  if (options.batchTokens !== undefined) extractOptions.batchTokens = options.batchTokens;
+
+  const predictions: Span[][] = [];
+  for (let from = 0; from < texts.length; from += chunkSize) {
+    const chunk = texts.slice(from, from + chunkSize);
+    const results = await ner.extract(chunk, extractOptions);
+    predictions.push(...results);
+    options.onProgress?.(predictions.length, texts.length);
+  }
+  return predictions;
+}
+
+/** Scores predictions (one list per sentence, in dataset order) against the dataset's gold entities. */
+export function scoreDataset(
+  dataset: Dataset,
+  predictions: readonly (readonly Span[])[],
+): SpanScores & Partial<NestedScores> {
+  const gold = dataset.sentences.map((s) => s.entities);
+  const scores = scoreSpans(gold, predictions);
+  return dataset.nested ? { ...scores, ...scoreNested(gold, predictions) } : scores;
+}
+
+/** Runs `ner` over every sentence of `dataset`; returns strict span scores, and inner/outer ones for nested data. */
+export async function evaluate(ner: Extractor, dataset: Dataset, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const started = performance.now();
+  const predictions = await predictAll(ner, dataset.sentences.map((s) => s.text), options);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    source: dataset.source,
+    sentences: dataset.sentences.length,
+    aggregation: options.aggregation ?? null,
+    seconds,
+    ...scoreDataset(dataset, predictions),
+  };
+}

@@ -1,0 +1,25 @@
+// The evaluator: dataset readers, strict span metrics, and a runner that scores a model on a dataset.
+export {
+  datasetStats,
+  toSentence,
+  type Dataset,
+  type DatasetStats,
+  type Sentence,
+  type Span,
+  type WordSpan,
+} from './dataset';
+export { isEntityTag, parseConll, readConll, tagsToSpans } from './conll';
+export { parseGenia, readGenia } from './genia';
+export {
+  innerSpans,
+  outerSpans,
+  scoreNested,
+  scoreSpans,
+  toScore,
+  uniqueSpans,
+  type NestedScores,
+  type Score,
+  type SpanScores,
+} from './metrics';
+export { evaluate, predictAll, scoreDataset, type EvaluateOptions, type Evaluation, type Extractor } from './evaluate';
+export { formatEvaluation } from './report';

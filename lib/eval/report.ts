@@ -1,0 +1,35 @@
+// Plain-text table of an evaluation, for people (the CLI's --json gives the same numbers for programs).
+import type { Evaluation } from './evaluate';
+import type { Score } from './metrics';
+
+const HEADER = ['type', 'precision', 'recall', 'f1', 'tp', 'pred', 'gold'];
+
+function row(name: string, s: Score): string[] {
+  return [name, s.precision.toFixed(4), s.recall.toFixed(4), s.f1.toFixed(4), `${s.tp}`, `${s.pred}`, `${s.gold}`];
+}
+
+/** Lays rows out in columns: the first left-aligned, numbers right-aligned; `null` draws a rule. */
+function layout(rows: (string[] | null)[]): string {
+  const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => (r ? r[c].length : 0))));
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return rows
+    .map((r) => {
+      if (!r) return rule;
+      return r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+    })
+    .join('\n');
+}
+
+export function formatEvaluation(evaluation: Evaluation): string {
+  const { source, sentences, aggregation, seconds, overall, byType, inner, outer } = evaluation;
+  const title =
+    `${source}: ${sentences} sentences, ${overall.gold} gold entities, ` +
+    `aggregation ${aggregation ?? 'default'}, ${seconds.toFixed(1)} s`;
+  const rows: (string[] | null)[] = [HEADER, null];
+  for (const [label, score] of Object.entries(byType)) rows.push(row(label, score));
+  rows.push(null, row('overall', overall));
+  // Only the entities inside (around) another of their own set, gold and predictions alike.
+  if (inner) rows.push(row('inner', inner.overall));
+  if (outer) rows.push(row('outer', outer.overall));
+  return `${title}\nstrict spans (exact start, end and type)\n\n${layout(rows)}`;
+}
