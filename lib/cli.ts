@@ -25,7 +25,10 @@ With no argument, texts are read from standard input, one per line.
 Options:
   --model DIR          model directory (model.onnx, tokenizer.json, config.json)   [required]
   --model-file FILE    ONNX file inside DIR, e.g. model_int8.onnx
-  --aggregation NAME   none, simple (default), first, average or max
+  --aggregation NAME   none, simple, first, average (default) or max
+  --decoding NAME      viterbi (default) or argmax (the reference pipeline's exact output)
+  --span-mode NAME     span models: nested (default) or flat
+  --span-threshold T   span models: spans scoring above T (0 < T < 1) are candidates (default: the model's)
   --stride N           tokens shared by consecutive windows of a text longer than the model (default 128)
   --batch-size N       texts per model batch (default 64)
   --threads N          ONNX Runtime intra-op threads (default: one per core)
@@ -42,7 +45,10 @@ Options:
   --jsonl FILE         nested NER JSON lines: tokens, entity_mentions [{start, end, entity_type}] (e.g. GENIA);
                        also scores inner and outer entities
   --model-file FILE    ONNX file inside DIR, e.g. model_int8.onnx
-  --aggregation NAME   passed to extract (default: the model's, simple)
+  --aggregation NAME   passed to extract (default: the model's, average)
+  --decoding NAME      passed to extract (default: the model's, viterbi)
+  --span-mode NAME     span models: nested (default) or flat
+  --span-threshold T   span models: spans scoring above T (0 < T < 1) are candidates (default: the model's)
   --batch-size N       texts per model batch (default 64)
   --threads N          ONNX Runtime intra-op threads (default: one per core)
   --json               print the scores as JSON instead of a table
@@ -82,6 +88,15 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   return n;
 }
 
+function spanThreshold(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const threshold = Number(value);
+  if (!(threshold > 0 && threshold < 1)) {
+    throw new UsageError(`--span-threshold needs a number between 0 and 1, exclusive, got '${value}'`);
+  }
+  return threshold;
+}
+
 async function extract(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -90,6 +105,9 @@ async function extract(args: string[]): Promise<void> {
       model: { type: 'string' },
       'model-file': { type: 'string' },
       aggregation: { type: 'string' },
+      decoding: { type: 'string' },
+      'span-mode': { type: 'string' },
+      'span-threshold': { type: 'string' },
       stride: { type: 'string' },
       'batch-size': { type: 'string' },
       threads: { type: 'string' },
@@ -104,6 +122,9 @@ async function extract(args: string[]): Promise<void> {
   const options: ModelOptions = {};
   if (values['model-file']) options.modelFile = values['model-file'];
   if (values.aggregation) options.aggregation = values.aggregation as ModelOptions['aggregation'];
+  if (values.decoding) options.decoding = values.decoding as ModelOptions['decoding'];
+  if (values['span-mode']) options.spanMode = values['span-mode'] as ModelOptions['spanMode'];
+  options.spanThreshold = spanThreshold(values['span-threshold']);
   if (values.stride !== undefined) {
     const stride = Number(values.stride);
     if (!Number.isInteger(stride) || stride < 0) throw new UsageError(`--stride needs an integer >= 0, got '${values.stride}'`);
@@ -140,6 +161,9 @@ async function evalCommand(args: string[]): Promise<void> {
       jsonl: { type: 'string' },
       'model-file': { type: 'string' },
       aggregation: { type: 'string' },
+      decoding: { type: 'string' },
+      'span-mode': { type: 'string' },
+      'span-threshold': { type: 'string' },
       'batch-size': { type: 'string' },
       threads: { type: 'string' },
       json: { type: 'boolean' },
@@ -156,6 +180,7 @@ async function evalCommand(args: string[]): Promise<void> {
   if (values['model-file']) options.modelFile = values['model-file'];
   options.intraOpThreads = positiveInteger(values.threads, '--threads');
   const batchSize = positiveInteger(values['batch-size'], '--batch-size');
+  const threshold = spanThreshold(values['span-threshold']);
   // Read the data before loading the model, so a wrong path fails at once.
   const dataset: Dataset = values.conll ? readConll(values.conll) : readGenia(values.jsonl as string);
 
@@ -163,8 +188,13 @@ async function evalCommand(args: string[]): Promise<void> {
   try {
     // Progress only on a terminal: redirected stderr stays clean for scripts.
     const showProgress = process.stderr.isTTY === true;
+    // A span model's report names the span settings it ran with, defaults included.
+    const span = ner.info.head === 'span';
     const evaluation = await evaluate(ner, dataset, {
       aggregation: values.aggregation as EvaluateOptions['aggregation'],
+      decoding: values.decoding as EvaluateOptions['decoding'],
+      spanMode: (values['span-mode'] ?? (span ? 'nested' : undefined)) as EvaluateOptions['spanMode'],
+      spanThreshold: threshold ?? (span ? ner.info.spanThreshold : undefined),
       batchSize,
       onProgress: showProgress ? (done, total) => process.stderr.write(`\r${done}/${total} sentences`) : undefined,
     });

@@ -2,4 +2,5 @@ export { NativeNer, type Entity, type ModelInfo } from './ner';
 export { Tokenizer, type TokenizedText } from './tokenizer';
 export { NerError, type NerErrorCode } from './errors';
 export type { Aggregation, ExtractOptions, ModelOptions } from './options';
+export type { ModelHead, SpanMode } from './options';
 export * from './eval';

@@ -38,6 +38,13 @@ export interface NativeColumns {
 
 export interface NativeExtractOptions {
   aggregation?: string;
+  decoding?: string;
+  repair?: boolean;
+  scheme?: string;
+  labels?: string[];
+  minScore?: number;
+  spanMode?: string;
+  spanThreshold?: number;
   batchSize?: number;
   batchTokens?: number;
   stride?: number;
@@ -52,6 +59,10 @@ export interface NativeModelInfo {
   ortVersion: string;
   ortLibraryPath: string;
   takesTokenTypeIds: boolean;
+  head: 'token' | 'span';
+  /** Span models only. */
+  spanMaxWidth?: number;
+  spanThreshold?: number;
 }
 
 export interface NativeModel {

@@ -3,7 +3,14 @@
 import { resolve } from 'node:path';
 import { callNative, fromNative, NerError } from './errors';
 import { defaultOrtLibraryPath, getBinding, type NativeColumns, type NativeModel, type NativeModelParams } from './native';
-import { checkExtractOptions, checkModelOptions, type ExtractOptions, type ModelOptions } from './options';
+import {
+  checkExtractOptions,
+  checkModelOptions,
+  checkOptionsForHead,
+  type ExtractOptions,
+  type ModelHead,
+  type ModelOptions,
+} from './options';
 import { toTokenizedText, type TokenizedText } from './tokenizer';
 
 export interface Entity {
@@ -15,7 +22,10 @@ export interface Entity {
   end: number;
   /** text.slice(start, end). */
   text: string;
-  /** Probability of the label: for grouped entities the mean over their tokens or words. */
+  /**
+   * Probability of the label: for grouped entities the mean over their tokens or words; for a span model the
+   * span's own (sigmoid) probability.
+   */
   score: number;
   /** With aggregation 'none' only: the token's position in the model input ([CLS] is 0). */
   index?: number;
@@ -31,6 +41,12 @@ export interface ModelInfo {
   modelPath: string;
   ortVersion: string;
   ortLibraryPath: string;
+  /** 'span' for models with a span head (config.json "ner_head": "span"), else 'token'. */
+  head: ModelHead;
+  /** Span models only: the most subwords one span may cover (config.json span_max_width). */
+  spanMaxWidth?: number;
+  /** Span models only: the default spanThreshold (config.json span_threshold). */
+  spanThreshold?: number;
 }
 
 function toParams(modelDir: unknown, options: ModelOptions): NativeModelParams {
@@ -78,6 +94,12 @@ export class NativeNer {
       const binding = getBinding();
       this.native = callNative(() => new binding.NativeModel(params));
     }
+    try {
+      checkOptionsForHead(defaults, this.info.head, 'model option');
+    } catch (error) {
+      this.native.dispose();
+      throw error;
+    }
   }
 
   /** Loads a model directory on a worker thread. */
@@ -101,7 +123,16 @@ export class NativeNer {
   async extract(input: string | string[], options?: ExtractOptions): Promise<Entity[][] | Entity[]> {
     const single = typeof input === 'string';
     const texts = single ? [input] : checkTexts(input);
-    const merged = { ...this.defaults, ...checkExtractOptions(options) };
+    const given = checkExtractOptions(options);
+    checkOptionsForHead(given, this.info.head, 'extract option');
+    const merged = { ...this.defaults, ...given };
+    const unknownLabels = merged.labels?.filter((l) => !this.info.entityTypes.includes(l)) ?? [];
+    if (unknownLabels.length > 0) {
+      throw new NerError(
+        'ERR_INVALID_ARGUMENT',
+        `unknown entity type ${unknownLabels.join(', ')} in labels; this model has ${this.info.entityTypes.join(', ')}`,
+      );
+    }
     const native = this.requireNative();
     const types = this.typeIdNames();
     const tags = this.info.labels;
@@ -140,7 +171,12 @@ export class NativeNer {
         modelPath: raw.modelPath,
         ortVersion: raw.ortVersion,
         ortLibraryPath: raw.ortLibraryPath,
+        head: raw.head,
       };
+      if (raw.head === 'span') {
+        this.cachedInfo.spanMaxWidth = raw.spanMaxWidth;
+        this.cachedInfo.spanThreshold = raw.spanThreshold;
+      }
     }
     return this.typeNames;
   }

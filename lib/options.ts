@@ -5,12 +5,27 @@ import { NerError } from './errors';
 export type Aggregation = 'none' | 'simple' | 'first' | 'average' | 'max';
 export const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
 
+/** How each token or word gets its tag: its own most probable one, or the best sequence the tagging scheme allows. */
+export type Decoding = 'argmax' | 'viterbi';
+export const DECODINGS: readonly Decoding[] = ['argmax', 'viterbi'];
+
+/** Tagging schemes of token-classifier labels; 'bilou' is read as 'bioes'. */
+export type TaggingScheme = 'iob2' | 'iob1' | 'bioes' | 'bilou';
+export const TAGGING_SCHEMES: readonly TaggingScheme[] = ['iob2', 'iob1', 'bioes', 'bilou'];
+
+/** Which spans a span model may return together: nesting ones, or only ones that do not overlap. */
+export type SpanMode = 'nested' | 'flat';
+export const SPAN_MODES: readonly SpanMode[] = ['nested', 'flat'];
+
+/** What a model's output holds: one score per token and tag, or one per span of subwords and type. */
+export type ModelHead = 'token' | 'span';
+
 /** Per-call settings; each may also be given to the model as its default. */
 export interface ExtractOptions {
   /**
    * Grouping of token predictions into entities, as the Hugging Face pipeline's aggregation_strategy:
    * 'none' (each tagged token, labelled with its tag and carrying `index`), 'simple' (B-/I- grouping of tokens),
-   * 'first' / 'average' / 'max' (each word takes one tag from its subwords, then words are grouped). Default 'simple'.
+   * 'first' / 'average' / 'max' (each word takes one tag from its subwords, then words are grouped). Default 'average'.
    */
   aggregation?: Aggregation;
   /** Most texts in one model batch. Default 64. */
@@ -24,6 +39,28 @@ export interface ExtractOptions {
   stride?: number;
   /** Longest text accepted, in UTF-16 units; longer ones fail with ERR_TEXT_TOO_LONG. Default 16,777,216. */
   maxTextLength?: number;
+  /**
+   * 'viterbi': the most probable tag sequence the tagging scheme allows (never an I-X after O or after another
+   * type), over the units the aggregation defines (tokens for none/simple, words for first/average/max, whose
+   * probabilities are the first subword's, the subwords' mean, or the most confident subword's).
+   * 'argmax': each unit's most probable tag, exactly as the Hugging Face pipeline. Default 'viterbi'.
+   */
+  decoding?: Decoding;
+  /** With argmax: read entities off the tags by the tagging scheme, so invalid sequences still give sensible entities. */
+  repair?: boolean;
+  /** The labels' tagging scheme. Default: detected from id2label (BIOES when E-/S- tags exist, else IOB2). */
+  scheme?: TaggingScheme;
+  /** Report only entities of these types (e.g. ['PER', 'ORG']). */
+  labels?: string[];
+  /** Report only entities whose score is at least this (0 to 1). */
+  minScore?: number;
+  /**
+   * Span models only: 'nested' keeps a span unless it crosses (partly overlaps) a more confident one, so
+   * entities may contain one another; 'flat' keeps it only if it overlaps no more confident one. Default 'nested'.
+   */
+  spanMode?: SpanMode;
+  /** Span models only: spans scoring above this (0 < t < 1) are candidates. Default: config.json span_threshold. */
+  spanThreshold?: number;
 }
 
 export interface ModelOptions extends ExtractOptions {
@@ -39,7 +76,20 @@ export interface ModelOptions extends ExtractOptions {
   ortLibraryPath?: string;
 }
 
-const EXTRACT_KEYS = ['aggregation', 'batchSize', 'batchTokens', 'stride', 'maxTextLength'] as const;
+const EXTRACT_KEYS = [
+  'aggregation',
+  'decoding',
+  'repair',
+  'scheme',
+  'labels',
+  'minScore',
+  'spanMode',
+  'spanThreshold',
+  'batchSize',
+  'batchTokens',
+  'stride',
+  'maxTextLength',
+] as const;
 const MODEL_KEYS = [...EXTRACT_KEYS, 'modelFile', 'intraOpThreads', 'interOpThreads', 'optimizeGraph', 'ortLibraryPath'];
 
 function checkObject(value: unknown, what: string, known: readonly string[]): Record<string, unknown> {
@@ -71,19 +121,50 @@ function checkString(value: unknown, name: string): string | undefined {
   return value;
 }
 
+function checkChoice<T extends string>(value: unknown, name: string, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string`);
+  if (!choices.includes(value as T)) {
+    throw new NerError('ERR_INVALID_ARGUMENT', `unknown ${name} '${value}'; expected one of ${choices.join(', ')}`);
+  }
+  return value as T;
+}
+
 /** Checks per-call options and returns only the ones that were given. */
 export function checkExtractOptions(value: unknown): ExtractOptions {
   const o = checkObject(value, 'extract option', EXTRACT_KEYS);
   const out: ExtractOptions = {};
-  if (o.aggregation !== undefined) {
-    if (typeof o.aggregation !== 'string') throw new TypeError('aggregation must be a string');
-    if (!AGGREGATIONS.includes(o.aggregation as Aggregation)) {
-      throw new NerError(
-        'ERR_INVALID_ARGUMENT',
-        `unknown aggregation '${o.aggregation}'; expected one of ${AGGREGATIONS.join(', ')}`,
-      );
+  const aggregation = checkChoice(o.aggregation, 'aggregation', AGGREGATIONS);
+  if (aggregation !== undefined) out.aggregation = aggregation;
+  const decoding = checkChoice(o.decoding, 'decoding', DECODINGS);
+  if (decoding !== undefined) out.decoding = decoding;
+  const scheme = checkChoice(o.scheme, 'scheme', TAGGING_SCHEMES);
+  if (scheme !== undefined) out.scheme = scheme;
+  if (o.repair !== undefined) {
+    if (typeof o.repair !== 'boolean') throw new TypeError('repair must be a boolean');
+    out.repair = o.repair;
+  }
+  if (o.labels !== undefined) {
+    if (!Array.isArray(o.labels) || o.labels.some((l) => typeof l !== 'string')) {
+      throw new TypeError('labels must be an array of strings');
     }
-    out.aggregation = o.aggregation as Aggregation;
+    out.labels = [...(o.labels as string[])];
+  }
+  if (o.minScore !== undefined) {
+    if (typeof o.minScore !== 'number') throw new TypeError('minScore must be a number');
+    if (!(o.minScore >= 0 && o.minScore <= 1)) {
+      throw new NerError('ERR_INVALID_ARGUMENT', `minScore must be from 0 to 1, got ${o.minScore}`);
+    }
+    out.minScore = o.minScore;
+  }
+  const spanMode = checkChoice(o.spanMode, 'spanMode', SPAN_MODES);
+  if (spanMode !== undefined) out.spanMode = spanMode;
+  if (o.spanThreshold !== undefined) {
+    if (typeof o.spanThreshold !== 'number') throw new TypeError('spanThreshold must be a number');
+    if (!(o.spanThreshold > 0 && o.spanThreshold < 1)) {
+      throw new NerError('ERR_INVALID_ARGUMENT', `spanThreshold must be between 0 and 1, exclusive, got ${o.spanThreshold}`);
+    }
+    out.spanThreshold = o.spanThreshold;
   }
   const batchSize = checkInteger(o.batchSize, 'batchSize', 1, 4096);
   if (batchSize !== undefined) out.batchSize = batchSize;
@@ -114,4 +195,21 @@ export function checkModelOptions(value: unknown): { model: ModelOptions; defaul
     model.optimizeGraph = o.optimizeGraph;
   }
   return { model, defaults };
+}
+
+// Options that mean something for one kind of model only; giving one to the other kind is a mistake to report.
+const TOKEN_ONLY_KEYS = ['aggregation', 'decoding', 'repair', 'scheme'] as const;
+const SPAN_ONLY_KEYS = ['spanMode', 'spanThreshold'] as const;
+
+/** Rejects options the model's head cannot honour; `what` says where they came from ("extract option"). */
+export function checkOptionsForHead(options: ExtractOptions, head: ModelHead, what: string): void {
+  const misplaced = head === 'span' ? TOKEN_ONLY_KEYS : SPAN_ONLY_KEYS;
+  const given = misplaced.filter((key) => options[key] !== undefined);
+  if (given.length === 0) return;
+  const why =
+    head === 'span'
+      ? 'this is a span model (ner_head "span"): it scores whole spans, so token aggregation and tag decoding ' +
+        'do not apply; use spanMode and spanThreshold'
+      : 'this is a token classifier: spanMode and spanThreshold apply only to span models (ner_head "span")';
+  throw new NerError('ERR_INVALID_ARGUMENT', `${what} ${given.join(', ')}: ${why}`);
 }

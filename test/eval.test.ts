@@ -229,7 +229,7 @@ describe('evaluate', () => {
       ['average', 0.7153, 0.7077, 0.7115],
       ['max', 0.7156, 0.7072, 0.7114],
     ] as const)('gives the model card figures with aggregation %s', async (aggregation, p, r, f1) => {
-      const { overall, inner } = await evaluate(ner, test, { aggregation });
+      const { overall, inner } = await evaluate(ner, test, { aggregation, decoding: 'argmax' });
       expect([overall.precision, overall.recall, overall.f1].map((x) => x.toFixed(4))).toEqual(
         [p, r, f1].map((x) => x.toFixed(4)),
       );
@@ -243,7 +243,7 @@ describe('native-ner eval (CLI)', () => {
   it('prints per-type and overall scores of a CoNLL file', () => {
     const run = spawnSync(
       process.execPath,
-      [CLI, 'eval', '--model', CONLL_MODEL, '--conll', join(CONLL, 'eng.testb'), '--aggregation', 'simple'],
+      [CLI, 'eval', '--model', CONLL_MODEL, '--conll', join(CONLL, 'eng.testb'), '--aggregation', 'simple', '--decoding', 'argmax'],
       { encoding: 'utf8' },
     );
     expect(run.stderr).toBe('');

@@ -20,7 +20,7 @@ describe('extract matches the Hugging Face token-classification pipeline', () =>
     expect(lines).toHaveLength(3501);
     const results = await ner.extract(
       lines.map((l) => l.text),
-      { aggregation },
+      { aggregation, decoding: 'argmax' },
     );
 
     const spanProblems: string[] = [];

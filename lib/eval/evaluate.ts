@@ -11,6 +11,12 @@ export interface Extractor {
 export interface EvaluateOptions {
   /** Handed to extract untouched; by default the model's own default applies. */
   aggregation?: ExtractOptions['aggregation'];
+  /** Handed to extract untouched; by default the model's own default applies. */
+  decoding?: ExtractOptions['decoding'];
+  repair?: boolean;
+  /** Span models only: handed to extract untouched; by default the model's own default applies. */
+  spanMode?: ExtractOptions['spanMode'];
+  spanThreshold?: number;
   batchSize?: number;
   batchTokens?: number;
   /** Texts per extract call. Default 1024: large enough to keep batches full, small enough to bound memory. */
@@ -25,6 +31,11 @@ export interface Evaluation extends SpanScores, Partial<NestedScores> {
   sentences: number;
   /** The aggregation asked for, or null when the model's default was used. */
   aggregation: string | null;
+  /** The decoding asked for, or null when the model's default was used. */
+  decoding: string | null;
+  /** The span mode and threshold asked for (span models), or null when the model's default was used. */
+  spanMode: string | null;
+  spanThreshold: number | null;
   /** Wall time of the predictions. */
   seconds: number;
 }
@@ -43,6 +54,10 @@ export async function predictAll(
   }
   const extractOptions: ExtractOptions = {};
   if (options.aggregation !== undefined) extractOptions.aggregation = options.aggregation;
+  if (options.decoding !== undefined) extractOptions.decoding = options.decoding;
+  if (options.repair !== undefined) extractOptions.repair = options.repair;
+  if (options.spanMode !== undefined) extractOptions.spanMode = options.spanMode;
+  if (options.spanThreshold !== undefined) extractOptions.spanThreshold = options.spanThreshold;
   if (options.batchSize !== undefined) extractOptions.batchSize = options.batchSize;
   if (options.batchTokens !== undefined) extractOptions.batchTokens = options.batchTokens;
 
@@ -75,6 +90,9 @@ export async function evaluate(ner: Extractor, dataset: Dataset, options: Evalua
     source: dataset.source,
     sentences: dataset.sentences.length,
     aggregation: options.aggregation ?? null,
+    decoding: options.decoding ?? null,
+    spanMode: options.spanMode ?? null,
+    spanThreshold: options.spanThreshold ?? null,
     seconds,
     ...scoreDataset(dataset, predictions),
   };

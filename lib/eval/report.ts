@@ -21,10 +21,14 @@ function layout(rows: (string[] | null)[]): string {
 }
 
 export function formatEvaluation(evaluation: Evaluation): string {
-  const { source, sentences, aggregation, seconds, overall, byType, inner, outer } = evaluation;
-  const title =
-    `${source}: ${sentences} sentences, ${overall.gold} gold entities, ` +
-    `aggregation ${aggregation ?? 'default'}, ${seconds.toFixed(1)} s`;
+  const { source, sentences, aggregation, decoding, seconds, overall, byType, inner, outer } = evaluation;
+  const { spanMode, spanThreshold } = evaluation;
+  // A span model has no aggregation or tag decoding: its run is described by its span settings.
+  const settings =
+    spanMode !== null || spanThreshold !== null
+      ? `span mode ${spanMode ?? 'default'}, threshold ${spanThreshold ?? 'default'}`
+      : `aggregation ${aggregation ?? 'default'}, decoding ${decoding ?? 'default'}`;
+  const title = `${source}: ${sentences} sentences, ${overall.gold} gold entities, ${settings}, ${seconds.toFixed(1)} s`;
   const rows: (string[] | null)[] = [HEADER, null];
   for (const [label, score] of Object.entries(byType)) rows.push(row(label, score));
   rows.push(null, row('overall', overall));

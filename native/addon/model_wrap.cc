@@ -12,10 +12,47 @@ ExtractOptions ToExtractOptions(Napi::Env env, const Napi::Value& value) {
   if (value.IsUndefined()) return options;
   if (!value.IsObject()) throw Napi::TypeError::New(env, "options must be an object");
   Napi::Object object = value.As<Napi::Object>();
-  Napi::Value aggregation = object.Get("aggregation");
-  if (!aggregation.IsUndefined()) {
-    if (!aggregation.IsString()) throw Napi::TypeError::New(env, "aggregation must be a string");
-    options.aggregation = GuardCore(env, [&] { return ParseAggregation(aggregation.As<Napi::String>().Utf8Value()); });
+  // A string option parsed by the core; absent leaves the default.
+  auto read_choice = [&](const char* key, auto parse, auto* out) {
+    Napi::Value v = object.Get(key);
+    if (v.IsUndefined()) return;
+    if (!v.IsString()) throw Napi::TypeError::New(env, std::string(key) + " must be a string");
+    *out = GuardCore(env, [&] { return parse(v.As<Napi::String>().Utf8Value()); });
+  };
+  read_choice("aggregation", ParseAggregation, &options.aggregation);
+  read_choice("decoding", ParseDecoding, &options.decoding);
+  read_choice("scheme", ParseTaggingScheme, &options.scheme);
+  read_choice("spanMode", ParseSpanMode, &options.span_mode);
+  Napi::Value span_threshold = object.Get("spanThreshold");
+  if (!span_threshold.IsUndefined()) {
+    if (!span_threshold.IsNumber()) throw Napi::TypeError::New(env, "spanThreshold must be a number");
+    const double threshold = span_threshold.As<Napi::Number>().DoubleValue();
+    if (!(threshold > 0 && threshold < 1)) {
+      throw MakeError(env, ErrorCode::kInvalidArgument, "spanThreshold must be between 0 and 1, exclusive");
+    }
+    options.span_threshold = threshold;
+  }
+  Napi::Value repair = object.Get("repair");
+  if (!repair.IsUndefined()) {
+    if (!repair.IsBoolean()) throw Napi::TypeError::New(env, "repair must be a boolean");
+    options.repair = repair.As<Napi::Boolean>().Value();
+  }
+  Napi::Value labels = object.Get("labels");
+  if (!labels.IsUndefined()) {
+    if (!labels.IsArray()) throw Napi::TypeError::New(env, "labels must be an array of strings");
+    Napi::Array names = labels.As<Napi::Array>();
+    for (uint32_t i = 0; i < names.Length(); ++i) {
+      Napi::Value name = names.Get(i);
+      if (!name.IsString()) throw Napi::TypeError::New(env, "labels must be an array of strings");
+      options.keep_types.push_back(name.As<Napi::String>().Utf8Value());
+    }
+  }
+  Napi::Value min_score = object.Get("minScore");
+  if (!min_score.IsUndefined()) {
+    if (!min_score.IsNumber()) throw Napi::TypeError::New(env, "minScore must be a number");
+    const double score = min_score.As<Napi::Number>().DoubleValue();
+    if (!(score >= 0 && score <= 1)) throw MakeError(env, ErrorCode::kInvalidArgument, "minScore must be from 0 to 1");
+    options.min_score = static_cast<float>(score);
   }
   auto read_count = [&](const char* key, double min, size_t* out) {
     Napi::Value v = object.Get(key);
@@ -110,6 +147,11 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   out.Set("ortVersion", model.runtime().version());
   out.Set("ortLibraryPath", model.runtime().library_path());
   out.Set("takesTokenTypeIds", Napi::Boolean::New(env, model.session().takes_token_type_ids()));
+  out.Set("head", model.head() == NerHead::kSpan ? "span" : "token");
+  if (model.head() == NerHead::kSpan) {
+    out.Set("spanMaxWidth", Napi::Number::New(env, static_cast<double>(model.span_head().max_width)));
+    out.Set("spanThreshold", Napi::Number::New(env, model.span_head().threshold));
+  }
   return out;
 }
 

@@ -67,7 +67,9 @@ Napi::Value ExtractWorker::Result(Napi::Env env) {
   out.Set("labels", ToTypedArray(env, std::move(columns.labels)));
   out.Set("scores", ToTypedArray(env, std::move(columns.scores)));
   out.Set("tokens", ToTypedArray(env, std::move(columns.tokens)));
-  out.Set("labelsAreTags", Napi::Boolean::New(env, LabelsAreTags(request_.options.aggregation)));
+  // A span model's labels are always types: aggregation does not apply to it.
+  const bool labels_are_tags = model_->head() == NerHead::kToken && LabelsAreTags(request_.options.aggregation);
+  out.Set("labelsAreTags", Napi::Boolean::New(env, labels_are_tags));
   return out;
 }
 

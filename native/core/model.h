@@ -20,15 +20,31 @@ struct ModelParams {
   SessionParams session;
 };
 
+// What the model's output holds (config.json "ner_head").
+enum class NerHead {
+  kToken,  // a token classifier: [batch, sequence, labels] logits, softmax over id2label
+  kSpan,   // a span head: [batch, sequence, max_width, labels] logits, one sigmoid per span and type
+};
+
+// A span head's parameters, from config.json (span_max_width, span_threshold) or the output's shape.
+struct SpanHeadParams {
+  size_t max_width = 0;    // a span covers at most this many subwords
+  double threshold = 0.5;  // spans scoring above it are entity candidates
+};
+
 class Model {
  public:
   // Throws nn::Error: kModelNotFound (missing directory or file), kInvalidModel (unusable file, labels that do
-  // not match the model's output width), kRuntimeUnavailable (ONNX Runtime cannot be loaded).
+  // not match the model's output width, an output shape that does not fit the head), kRuntimeUnavailable
+  // (ONNX Runtime cannot be loaded).
   static std::shared_ptr<const Model> Load(const ModelParams& params);
 
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   const InferenceSession& session() const { return *session_; }
   const LabelScheme& labels() const { return labels_; }
+  NerHead head() const { return head_; }
+  // Meaningful only when head() is kSpan.
+  const SpanHeadParams& span_head() const { return span_head_; }
   const SubwordRule& subwords() const { return subwords_; }
   const OrtRuntime& runtime() const { return *runtime_; }
   // The most tokens (special tokens included) one model input may hold, e.g. 512 for BERT.
@@ -41,6 +57,8 @@ class Model {
   std::unique_ptr<Tokenizer> tokenizer_;
   std::unique_ptr<InferenceSession> session_;
   LabelScheme labels_;
+  NerHead head_ = NerHead::kToken;
+  SpanHeadParams span_head_;
   SubwordRule subwords_;
   size_t max_tokens_ = 512;
   std::string model_path_;

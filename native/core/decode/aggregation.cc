@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/decode/softmax.h"
+#include "core/decode/viterbi.h"
 #include "core/error.h"
 
 namespace nn {
@@ -16,6 +17,12 @@ Aggregation ParseAggregation(std::string_view name) {
   if (name == "max") return Aggregation::kMax;
   throw Error(ErrorCode::kInvalidArgument, "unknown aggregation '" + std::string(name) +
                                                "'; expected none, simple, first, average or max");
+}
+
+Decoding ParseDecoding(std::string_view name) {
+  if (name == "argmax") return Decoding::kArgmax;
+  if (name == "viterbi") return Decoding::kViterbi;
+  throw Error(ErrorCode::kInvalidArgument, "unknown decoding '" + std::string(name) + "'; expected argmax or viterbi");
 }
 
 SubwordRule SubwordRule::FromTokenizer(const Tokenizer& tokenizer) {
@@ -47,26 +54,26 @@ size_t ArgMax(const float* values, size_t width) {
   return best;
 }
 
-// A token (simple) or a word (first/average/max) with its decided tag, before B-/I- grouping.
+// A token (none, simple) or a word (first, average, max): its span and the probabilities it decides with.
 struct Unit {
   uint32_t start;
   uint32_t end;
-  size_t tag;
-  float score;
+  size_t token;  // position of its (first) token in the model input
 };
 
-// Groups consecutive units whose type stays the same and whose tag is not a B-; a group's score is the mean of
-// its units' scores. Groups of type "O" are dropped.
-void GroupUnits(const std::vector<Unit>& units, const LabelScheme& labels, std::vector<Entity>* out) {
+// Groups consecutive units as the pipeline does: while the type stays the same and the tag is not a B-; a group's
+// score is the mean of its units' scores. Groups of type "O" are dropped.
+void GroupLikePipeline(const std::vector<Unit>& units, const std::vector<size_t>& tags, const std::vector<float>& scores,
+                       const LabelScheme& labels, std::vector<Entity>* out) {
   size_t first = 0;
   while (first < units.size()) {
-    const int32_t type = labels.tag(units[first].tag).type;
+    const int32_t type = labels.tag(tags[first]).type;
     size_t last = first + 1;
-    double score_sum = units[first].score;
+    double score_sum = scores[first];
     while (last < units.size()) {
-      const Tag& tag = labels.tag(units[last].tag);
+      const Tag& tag = labels.tag(tags[last]);
       if (tag.type != type || tag.role == TagRole::kBegin) break;
-      score_sum += units[last].score;
+      score_sum += scores[last];
       ++last;
     }
     if (type != labels.outside_type()) {
@@ -77,14 +84,35 @@ void GroupUnits(const std::vector<Unit>& units, const LabelScheme& labels, std::
   }
 }
 
-// Decides a word's tag from the probabilities of its subwords, rows [begin, end) of `probabilities`.
-Unit DecideWord(Aggregation strategy, const std::vector<float>& probabilities, size_t width, size_t begin, size_t end,
-                uint32_t start_offset, uint32_t end_offset) {
-  Unit unit{start_offset, end_offset, 0, 0.0f};
+// Reads entities off a tag sequence by the tagging scheme (leniently, as conlleval: an I-X that cannot continue
+// begins an X entity); an entity's label is its bare type and its score the mean of its units' scores.
+void ChunkByScheme(const std::vector<Unit>& units, const std::vector<size_t>& tags, const std::vector<float>& scores,
+                   const LabelScheme& labels, std::vector<Entity>* out) {
+  size_t i = 0;
+  while (i < units.size()) {
+    const Tag& tag = labels.tag(tags[i]);
+    const Tag* previous = i > 0 ? &labels.tag(tags[i - 1]) : nullptr;
+    if (!BeginsEntity(previous, tag)) {
+      ++i;
+      continue;
+    }
+    size_t last = i;
+    double score_sum = scores[i];
+    while (last + 1 < units.size() && !EndsEntity(labels.tag(tags[last]), &labels.tag(tags[last + 1]))) {
+      ++last;
+      score_sum += scores[last];
+    }
+    out->push_back(Entity{units[i].start, units[last].end, tag.entity,
+                          static_cast<float>(score_sum / static_cast<double>(last - i + 1)), -1});
+    i = last + 1;
+  }
+}
+
+// The probabilities a word decides with, from its subwords' rows [begin, end) of `probabilities`.
+void WordProbabilities(Aggregation strategy, const std::vector<float>& probabilities, size_t width, size_t begin,
+                       size_t end, float* out) {
   if (strategy == Aggregation::kFirst) {
-    const float* row = &probabilities[begin * width];
-    unit.tag = ArgMax(row, width);
-    unit.score = row[unit.tag];
+    std::copy_n(&probabilities[begin * width], width, out);
   } else if (strategy == Aggregation::kMax) {
     size_t best_row = begin;
     float best = -1.0f;
@@ -96,24 +124,19 @@ Unit DecideWord(Aggregation strategy, const std::vector<float>& probabilities, s
         best_row = r;
       }
     }
-    unit.tag = ArgMax(&probabilities[best_row * width], width);
-    unit.score = probabilities[best_row * width + unit.tag];
+    std::copy_n(&probabilities[best_row * width], width, out);
   } else {  // kAverage
-    std::vector<float> mean(width, 0.0f);
     for (size_t k = 0; k < width; ++k) {
       double sum = 0;
       for (size_t r = begin; r < end; ++r) sum += probabilities[r * width + k];
-      mean[k] = static_cast<float>(sum / static_cast<double>(end - begin));
+      out[k] = static_cast<float>(sum / static_cast<double>(end - begin));
     }
-    unit.tag = ArgMax(mean.data(), width);
-    unit.score = mean[unit.tag];
   }
-  return unit;
 }
 
 }  // namespace
 
-void Aggregate(Aggregation strategy, const float* logits, const Encoding& encoding, std::u16string_view text,
+void Aggregate(const DecodeParams& params, const float* logits, const Encoding& encoding, std::u16string_view text,
                const LabelScheme& labels, const SubwordRule& subwords, std::vector<Entity>* out) {
   const size_t width = labels.size();
   // Probabilities of the tokens that take part (all but template tokens), in order.
@@ -125,22 +148,13 @@ void Aggregate(Aggregation strategy, const float* logits, const Encoding& encodi
   std::vector<float> probabilities(tokens.size() * width);
   for (size_t i = 0; i < tokens.size(); ++i) Softmax(logits + tokens[i] * width, width, &probabilities[i * width]);
 
+  // Units and the probabilities each decides with.
   std::vector<Unit> units;
-  units.reserve(tokens.size());
-  if (strategy == Aggregation::kNone || strategy == Aggregation::kSimple) {
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      const float* row = &probabilities[i * width];
-      const size_t tag = ArgMax(row, width);
-      units.push_back(Unit{encoding.starts[tokens[i]], encoding.ends[tokens[i]], tag, row[tag]});
-    }
-    if (strategy == Aggregation::kNone) {
-      for (size_t i = 0; i < units.size(); ++i) {
-        if (labels.tag(units[i].tag).type == labels.outside_type()) continue;
-        out->push_back(Entity{units[i].start, units[i].end, static_cast<int32_t>(units[i].tag), units[i].score,
-                              static_cast<int32_t>(tokens[i])});
-      }
-      return;
-    }
+  std::vector<float> unit_probabilities;
+  const bool words = params.aggregation != Aggregation::kNone && params.aggregation != Aggregation::kSimple;
+  if (!words) {
+    for (size_t i = 0; i < tokens.size(); ++i) units.push_back(Unit{encoding.starts[tokens[i]], encoding.ends[tokens[i]], tokens[i]});
+    unit_probabilities = std::move(probabilities);
   } else {
     // A word is a token followed by the subwords after it.
     size_t begin = 0;
@@ -153,12 +167,34 @@ void Aggregate(Aggregation strategy, const float* logits, const Encoding& encodi
         if (!subwords.IsSubword(encoding.ids[t], text.substr(s, e - s))) break;
         ++end;
       }
-      units.push_back(DecideWord(strategy, probabilities, width, begin, end, encoding.starts[tokens[begin]],
-                                 encoding.ends[tokens[end - 1]]));
+      units.push_back(Unit{encoding.starts[tokens[begin]], encoding.ends[tokens[end - 1]], tokens[begin]});
+      unit_probabilities.resize(units.size() * width);
+      WordProbabilities(params.aggregation, probabilities, width, begin, end, &unit_probabilities[(units.size() - 1) * width]);
       begin = end;
     }
   }
-  GroupUnits(units, labels, out);
+
+  // One tag per unit: each unit's most probable, or the most probable sequence the scheme allows.
+  std::vector<size_t> tags(units.size());
+  if (params.decoding == Decoding::kViterbi) {
+    ViterbiDecode(unit_probabilities.data(), units.size(), *params.rules, &tags);
+  } else {
+    for (size_t u = 0; u < units.size(); ++u) tags[u] = ArgMax(&unit_probabilities[u * width], width);
+  }
+  std::vector<float> scores(units.size());
+  for (size_t u = 0; u < units.size(); ++u) scores[u] = unit_probabilities[u * width + tags[u]];
+
+  if (params.aggregation == Aggregation::kNone) {
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (labels.tag(tags[u]).type == labels.outside_type()) continue;
+      out->push_back(Entity{units[u].start, units[u].end, static_cast<int32_t>(tags[u]), scores[u],
+                            static_cast<int32_t>(units[u].token)});
+    }
+  } else if (params.decoding == Decoding::kViterbi || params.repair) {
+    ChunkByScheme(units, tags, scores, labels, out);
+  } else {
+    GroupLikePipeline(units, tags, scores, labels, out);
+  }
 }
 
 void MergeWindowEntities(std::vector<Entity>* entities) {

@@ -8,6 +8,7 @@
 
 #include "core/decode/entity.h"
 #include "core/decode/label_scheme.h"
+#include "core/decode/tagging.h"
 #include "core/tokenizer/tokenizer.h"
 
 namespace nn {
@@ -36,9 +37,27 @@ struct SubwordRule {
   bool IsSubword(int32_t id, std::u16string_view covered_text) const;
 };
 
-// Decodes one text. `logits` holds at least encoding.size() rows of labels.size() floats (the text's rows of
-// the batch output). Tokens of the template ([CLS], [SEP]) are skipped; "O" is never reported.
-void Aggregate(Aggregation strategy, const float* logits, const Encoding& encoding, std::u16string_view text,
+enum class Decoding {
+  kArgmax,   // each unit (token or word) takes its most probable tag, as the reference pipeline
+  kViterbi,  // the most probable tag sequence the tagging scheme allows: no I-X after O or after another type
+};
+
+// Parses "argmax" or "viterbi". Throws nn::Error(kInvalidArgument) otherwise.
+Decoding ParseDecoding(std::string_view name);
+
+struct DecodeParams {
+  Aggregation aggregation = Aggregation::kSimple;
+  Decoding decoding = Decoding::kArgmax;
+  // With argmax: read entities off the tags by the tagging scheme instead of the pipeline's grouping, so a
+  // sequence the scheme forbids still gives the entities a reader of the scheme expects.
+  bool repair = false;
+  const TransitionRules* rules = nullptr;  // required by kViterbi
+};
+
+// Decodes one text (one window). `logits` holds at least encoding.size() rows of labels.size() floats (the
+// window's rows of the batch output). Tokens of the template ([CLS], [SEP]) are skipped; "O" is never reported.
+// Entity labels index types() (aggregation none: tags()); with viterbi or repair they are bare types ("PER").
+void Aggregate(const DecodeParams& params, const float* logits, const Encoding& encoding, std::u16string_view text,
                const LabelScheme& labels, const SubwordRule& subwords, std::vector<Entity>* out);
 
 // Joins the entities of a text's overlapping windows as the reference pipeline does: ordered by start, an

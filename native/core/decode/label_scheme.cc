@@ -30,23 +30,42 @@ LabelScheme LabelScheme::FromConfig(const json::Value& config, const std::string
 
   LabelScheme scheme;
   for (const std::string* name : names) {
-    Tag tag{*name, TagRole::kInside, -1};
-    std::string type = *name;
+    Tag tag{*name, TagRole::kInside, -1, TagPrefix::kPlain, -1};
+    // The pipeline's reading: only B- and I- are prefixes.
+    std::string pipeline_type = *name;
     if (name->rfind("B-", 0) == 0 || name->rfind("I-", 0) == 0) {
       tag.role = (*name)[0] == 'B' ? TagRole::kBegin : TagRole::kInside;
-      type = name->substr(2);
+      pipeline_type = name->substr(2);
     }
-    for (size_t t = 0; t < scheme.types_.size(); ++t) {
-      if (scheme.types_[t] == type) tag.type = static_cast<int32_t>(t);
+    tag.type = scheme.TypeIndex(pipeline_type);
+    // The tagging-scheme reading.
+    if (*name == "O") {
+      tag.prefix = TagPrefix::kOutside;
+    } else if (name->size() > 2 && (*name)[1] == '-' && std::string("BIELSU").find((*name)[0]) != std::string::npos) {
+      switch ((*name)[0]) {
+        case 'B': tag.prefix = TagPrefix::kBegin; break;
+        case 'I': tag.prefix = TagPrefix::kInside; break;
+        case 'E': case 'L': tag.prefix = TagPrefix::kEnd; break;
+        default: tag.prefix = TagPrefix::kSingle; break;
+      }
+      tag.entity = scheme.TypeIndex(name->substr(2));
+    } else {
+      tag.entity = scheme.TypeIndex(*name);
     }
-    if (tag.type < 0) {
-      tag.type = static_cast<int32_t>(scheme.types_.size());
-      scheme.types_.push_back(type);
-      if (type == "O") scheme.outside_type_ = tag.type;
-    }
+    scheme.has_end_tags_ |= tag.prefix == TagPrefix::kEnd || tag.prefix == TagPrefix::kSingle;
+    scheme.has_begin_inside_tags_ |= tag.prefix == TagPrefix::kBegin || tag.prefix == TagPrefix::kInside;
     scheme.tags_.push_back(std::move(tag));
   }
   return scheme;
+}
+
+int32_t LabelScheme::TypeIndex(const std::string& name) {
+  for (size_t t = 0; t < types_.size(); ++t) {
+    if (types_[t] == name) return static_cast<int32_t>(t);
+  }
+  types_.push_back(name);
+  if (name == "O") outside_type_ = static_cast<int32_t>(types_.size() - 1);
+  return static_cast<int32_t>(types_.size() - 1);
 }
 
 }  // namespace nn

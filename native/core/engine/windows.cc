@@ -28,7 +28,7 @@ void AppendSlice(const Encoding& bare, size_t begin, size_t end, Encoding* out) 
 }  // namespace
 
 void SplitIntoWindows(const Encoding& bare, const Tokenizer& tokenizer, size_t max_tokens, size_t stride,
-                      std::vector<Encoding>* windows) {
+                      std::vector<Encoding>* windows, std::vector<size_t>* begins) {
   const size_t template_tokens = tokenizer.prefix_ids().size() + tokenizer.suffix_ids().size();
   const size_t content = max_tokens - template_tokens;
   const size_t step = content - stride;
@@ -42,6 +42,7 @@ void SplitIntoWindows(const Encoding& bare, const Tokenizer& tokenizer, size_t m
     AppendTemplateTokens(tokenizer.prefix_ids(), &window);
     AppendSlice(bare, begin, end, &window);
     AppendTemplateTokens(tokenizer.suffix_ids(), &window);
+    if (begins) begins->push_back(begin);
     if (end == bare.size()) break;
     begin += step;
   }
