@@ -1,39 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativeNer, NerError, Tokenizer } from '../lib';
-import { CONLL_MODEL } from './helpers';
+import { CONLL_MODEL, linkedModelDir, loadError } from './helpers';
 
-const MODEL_FILES = ['model.onnx', 'tokenizer.json', 'config.json', 'tokenizer_config.json'];
 const scratch = mkdtempSync(join(tmpdir(), 'native-ner-errors-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A model directory of links to the real model, with some files replaced (string) or left out (null). */
-function modelDir(name: string, replace: Record<string, string | Buffer | null>): string {
-  const dir = join(scratch, name);
-  rmSync(dir, { recursive: true, force: true });
-  require('node:fs').mkdirSync(dir);
-  for (const file of MODEL_FILES) {
-    if (file in replace) {
-      const content = replace[file];
-      if (content !== null) writeFileSync(join(dir, file), content);
-    } else {
-      symlinkSync(join(CONLL_MODEL, file), join(dir, file));
-    }
-  }
-  return dir;
-}
-
-async function loadError(dir: string): Promise<NerError> {
-  const error = await NativeNer.load(dir).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(NerError);
-  return error as NerError;
-}
+/** A model directory of links to the real model, with some files replaced (content) or left out (null). */
+const modelDir = (name: string, replace: Record<string, string | Buffer | null>) =>
+  linkedModelDir(scratch, name, CONLL_MODEL, replace);
 
 const config = JSON.parse(readFileSync(join(CONLL_MODEL, 'config.json'), 'utf8'));
 

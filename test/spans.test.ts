@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import {
   type Score,
   type Span,
 } from '../lib';
-import { CONLL_MODEL, readJsonl, SHARED } from './helpers';
+import { CONLL_MODEL, linkedModelDir, loadError, readJsonl, SHARED } from './helpers';
 
 const SPAN_MODEL = join(SHARED, 'models', 'genia-span-small');
 const GENIA_TEST = join(SHARED, 'datasets', 'genia-nested', 'test.jsonlines');
@@ -281,24 +281,8 @@ describe('loading a span model checks its config against its output', () => {
   const tokenConfig = JSON.parse(readFileSync(join(CONLL_MODEL, 'config.json'), 'utf8'));
 
   /** A directory of links to `model`'s files with config.json replaced. */
-  function withConfig(name: string, model: string, config: object): string {
-    const dir = join(scratch, name);
-    mkdirSync(dir);
-    for (const file of ['model.onnx', 'tokenizer.json', 'tokenizer_config.json']) {
-      symlinkSync(join(model, file), join(dir, file));
-    }
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-    return dir;
-  }
-
-  async function loadError(dir: string): Promise<NerError> {
-    const error = await NativeNer.load(dir).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(NerError);
-    return error as NerError;
-  }
+  const withConfig = (name: string, model: string, config: object) =>
+    linkedModelDir(scratch, name, model, { 'config.json': JSON.stringify(config) });
 
   it.each([
     ['a span width the output does not have', 'width', SPAN_MODEL, { ...spanConfig, span_max_width: 8 }, /span_max_width 8.*16/],
