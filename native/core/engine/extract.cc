@@ -23,6 +23,59 @@ void FillInputs(const BatchPlan& plan, const std::vector<Encoding>& windows, int
   }
 }
 
+// Every text of a request cut into model windows.
+struct RequestWindows {
+  std::vector<Encoding> windows;
+  std::vector<uint32_t> owner;   // the text each window belongs to
+  std::vector<size_t> first{0};  // text i owns windows [first[i], first[i + 1])
+  std::vector<size_t> begins;    // where each window starts among its text's tokens
+};
+
+// Tokenizes each text and cuts it into windows; `on_text(i, bare, cut)` sees each text's tokens once they are cut
+// (its windows are cut.first[i] .. cut.first[i + 1]).
+template <typename OnText>
+RequestWindows CutIntoWindows(const Model& model, const ExtractRequest& request, OnText on_text) {
+  RequestWindows out;
+  Encoding bare;
+  for (size_t i = 0; i < request.texts.size(); ++i) {
+    model.tokenizer().Encode(request.texts[i], &bare, /*add_special_tokens=*/false);
+    SplitIntoWindows(bare, model.tokenizer(), model.max_tokens(), request.options.stride, &out.windows, &out.begins);
+    out.owner.resize(out.windows.size(), static_cast<uint32_t>(i));
+    out.first.push_back(out.windows.size());
+    on_text(i, bare, static_cast<const RequestWindows&>(out));
+  }
+  return out;
+}
+
+// Runs every window through the model in length-sorted batches and hands `decode(window, output)` each window's
+// rows of the output, whose shape must be [batch, sequence, per_token...].
+template <typename Decode>
+void RunWindows(const Model& model, const RequestWindows& cut, const BatchLimits& limits,
+                const std::vector<size_t>& per_token, Decode decode) {
+  std::vector<size_t> lengths(cut.windows.size());
+  for (size_t w = 0; w < cut.windows.size(); ++w) lengths[w] = cut.windows[w].size();
+  size_t floats_per_token = 1;
+  for (size_t d : per_token) floats_per_token *= d;
+
+  BatchInputs inputs;
+  for (const BatchPlan& plan : PlanBatches(lengths, limits)) {
+    FillInputs(plan, cut.windows, model.tokenizer().pad_id(), &inputs);
+    OutputTensor output = model.session().Run(inputs);
+    std::vector<int64_t> expected{static_cast<int64_t>(plan.items.size()), static_cast<int64_t>(plan.sequence)};
+    for (size_t d : per_token) expected.push_back(static_cast<int64_t>(d));
+    if (output.shape() != expected) {
+      std::string dims;
+      for (int64_t d : expected) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+      throw Error(ErrorCode::kInvalidModel, "the model's output '" + model.session().output_name() +
+                                                "' has an unexpected shape; expected [" + dims +
+                                                "] from config.json (labels, span width)");
+    }
+    for (size_t row = 0; row < plan.items.size(); ++row) {
+      decode(plan.items[row], output.data() + row * plan.sequence * floats_per_token);
+    }
+  }
+}
+
 void CheckRequest(const Model& model, const ExtractRequest& request) {
   const ExtractOptions& options = request.options;
   const size_t template_tokens = model.tokenizer().prefix_ids().size() + model.tokenizer().suffix_ids().size();
@@ -66,56 +119,28 @@ void ExtractSpans(const Model& model, ExtractRequest* request) {
 
   std::vector<TextWords> words;
   words.reserve(count);
-  std::vector<Encoding> windows;
-  std::vector<uint32_t> window_owner;
   std::vector<WindowCuts> window_cuts;
-  std::vector<size_t> begins;
-  Encoding bare;
-  for (size_t i = 0; i < count; ++i) {
+  const RequestWindows cut = CutIntoWindows(model, *request, [&](size_t i, const Encoding& bare, const RequestWindows& so_far) {
     words.emplace_back(request->texts[i]);
-    model.tokenizer().Encode(request->texts[i], &bare, /*add_special_tokens=*/false);
-    const size_t first = windows.size();
-    begins.clear();
-    SplitIntoWindows(bare, model.tokenizer(), model.max_tokens(), options.stride, &windows, &begins);
-    for (size_t k = 0; k < begins.size(); ++k) {
-      const size_t end = begins[k] + windows[first + k].size() - template_tokens;
-      window_cuts.push_back(FindWindowCuts(bare, begins[k], end, words[i]));
+    for (size_t w = so_far.first[i]; w < so_far.first[i + 1]; ++w) {
+      const size_t begin = so_far.begins[w];
+      window_cuts.push_back(FindWindowCuts(bare, begin, begin + so_far.windows[w].size() - template_tokens, words[i]));
     }
-    window_owner.resize(windows.size(), static_cast<uint32_t>(i));
-  }
-
-  std::vector<size_t> lengths(windows.size());
-  for (size_t w = 0; w < windows.size(); ++w) lengths[w] = windows[w].size();
+  });
 
   const SpanHeadShape head{model.span_head().max_width, model.labels().size()};
   // Scores are float32, as the reference compares them.
   const float threshold =
       static_cast<float>(options.span_threshold > 0 ? options.span_threshold : model.span_head().threshold);
   std::vector<std::vector<SpanCandidate>> candidates(count);
-  BatchInputs inputs;
-  for (const BatchPlan& plan : PlanBatches(lengths, options.batch)) {
-    FillInputs(plan, windows, model.tokenizer().pad_id(), &inputs);
-    OutputTensor logits = model.session().Run(inputs);
-    const std::vector<int64_t>& shape = logits.shape();
-    if (shape.size() != 4 || static_cast<size_t>(shape[0]) != plan.items.size() ||
-        static_cast<size_t>(shape[1]) != plan.sequence || static_cast<size_t>(shape[2]) != head.max_width ||
-        static_cast<size_t>(shape[3]) != head.labels) {
-      throw Error(ErrorCode::kInvalidModel, "the model returned span logits of an unexpected shape; expected [" +
-                                                std::to_string(plan.items.size()) + ", " + std::to_string(plan.sequence) +
-                                                ", " + std::to_string(head.max_width) + ", " +
-                                                std::to_string(head.labels) + "] (span_max_width, labels in config.json)");
-    }
-    const size_t row_floats = plan.sequence * head.max_width * head.labels;
-    for (size_t row = 0; row < plan.items.size(); ++row) {
-      const uint32_t window = plan.items[row];
-      const uint32_t text = window_owner[window];
-      CollectSpanCandidates(logits.data() + row * row_floats, head, threshold, windows[window], window_cuts[window],
-                            words[text], model.labels(), &candidates[text]);
-    }
-  }
+  RunWindows(model, cut, options.batch, {head.max_width, head.labels}, [&](uint32_t window, const float* logits) {
+    const uint32_t text = cut.owner[window];
+    CollectSpanCandidates(logits, head, threshold, cut.windows[window], window_cuts[window], words[text],
+                          model.labels(), &candidates[text]);
+  });
 
   request->result = EntityColumns{};
-  request->result.Reserve(count, windows.size());
+  request->result.Reserve(count, cut.windows.size());
   std::vector<Entity> text_entities;
   for (size_t i = 0; i < count; ++i) {
     text_entities.clear();
@@ -131,56 +156,27 @@ void RunExtract(const Model& model, ExtractRequest* request) {
   CheckRequest(model, *request);
   if (model.head() == NerHead::kSpan) return ExtractSpans(model, request);
   const size_t count = request->texts.size();
-
-  // Every text becomes one or more consecutive windows: text i owns windows [first_window[i], first_window[i+1]).
-  std::vector<Encoding> windows;
-  std::vector<uint32_t> window_owner;
-  std::vector<size_t> first_window(count + 1, 0);
-  Encoding bare;
-  for (size_t i = 0; i < count; ++i) {
-    model.tokenizer().Encode(request->texts[i], &bare, /*add_special_tokens=*/false);
-    SplitIntoWindows(bare, model.tokenizer(), model.max_tokens(), request->options.stride, &windows);
-    window_owner.resize(windows.size(), static_cast<uint32_t>(i));
-    first_window[i + 1] = windows.size();
-  }
-
-  std::vector<size_t> lengths(windows.size());
-  for (size_t w = 0; w < windows.size(); ++w) lengths[w] = windows[w].size();
-
   const ExtractOptions& options = request->options;
+  const RequestWindows cut = CutIntoWindows(model, *request, [](size_t, const Encoding&, const RequestWindows&) {});
   const TransitionRules rules(model.labels(), options.scheme.value_or(DetectTaggingScheme(model.labels())));
   const DecodeParams decode{options.aggregation, options.decoding, options.repair, &rules};
 
   // Batches run in length order, so entities are decoded per window and joined in window order afterwards.
-  std::vector<std::vector<Entity>> window_entities(windows.size());
-  const size_t width = model.labels().size();
-  BatchInputs inputs;
-  for (const BatchPlan& plan : PlanBatches(lengths, request->options.batch)) {
-    FillInputs(plan, windows, model.tokenizer().pad_id(), &inputs);
-    OutputTensor logits = model.session().Run(inputs);
-    const std::vector<int64_t>& shape = logits.shape();
-    if (shape.size() != 3 || static_cast<size_t>(shape[0]) != plan.items.size() ||
-        static_cast<size_t>(shape[1]) != plan.sequence || static_cast<size_t>(shape[2]) != width) {
-      throw Error(ErrorCode::kInvalidModel, "the model returned logits of an unexpected shape; expected [" +
-                                                std::to_string(plan.items.size()) + ", " + std::to_string(plan.sequence) +
-                                                ", " + std::to_string(width) + "] (one score per label in config.json)");
-    }
-    for (size_t row = 0; row < plan.items.size(); ++row) {
-      const uint32_t window = plan.items[row];
-      Aggregate(decode, logits.data() + row * plan.sequence * width, windows[window],
-                request->texts[window_owner[window]], model.labels(), model.subwords(), &window_entities[window]);
-    }
-  }
+  std::vector<std::vector<Entity>> window_entities(cut.windows.size());
+  RunWindows(model, cut, options.batch, {model.labels().size()}, [&](uint32_t window, const float* logits) {
+    Aggregate(decode, logits, cut.windows[window], request->texts[cut.owner[window]], model.labels(), model.subwords(),
+              &window_entities[window]);
+  });
 
   request->result = EntityColumns{};
-  request->result.Reserve(count, windows.size());
+  request->result.Reserve(count, cut.windows.size());
   std::vector<Entity> text_entities;
   for (size_t i = 0; i < count; ++i) {
     text_entities.clear();
-    for (size_t w = first_window[i]; w < first_window[i + 1]; ++w) {
+    for (size_t w = cut.first[i]; w < cut.first[i + 1]; ++w) {
       text_entities.insert(text_entities.end(), window_entities[w].begin(), window_entities[w].end());
     }
-    if (first_window[i + 1] - first_window[i] > 1) MergeWindowEntities(&text_entities);
+    if (cut.first[i + 1] - cut.first[i] > 1) MergeWindowEntities(&text_entities);
     KeepWanted(model.labels(), options, &text_entities);
     request->result.Append(text_entities);
   }
