@@ -1,4 +1,4 @@
-export { NativeNer, type Entity, type ModelInfo } from './ner';
+export { NativeNer, packUtf8, type Entity, type EntityColumns, type ModelInfo, type Utf8Texts } from './ner';
 export { Tokenizer, type TokenizedText } from './tokenizer';
 export { NerError, type NerErrorCode } from './errors';
 export type { Aggregation, ExtractOptions, ModelOptions } from './options';

@@ -26,6 +26,7 @@ export interface NativeEncoding {
 /** Entities of many texts, flattened: text i owns entries offsets[i] .. offsets[i+1]. */
 export interface NativeColumns {
   offsets: Uint32Array;
+  textIndex: Uint32Array;
   starts: Uint32Array;
   ends: Uint32Array;
   /** Indices into the model's entity types, or into its tags (id2label) when labelsAreTags. */
@@ -66,7 +67,7 @@ export interface NativeModelInfo {
 }
 
 export interface NativeModel {
-  extract(texts: string[], options?: NativeExtractOptions): Promise<NativeColumns>;
+  extract(texts: string[] | { utf8: Uint8Array; offsets: Uint32Array }, options?: NativeExtractOptions): Promise<NativeColumns>;
   tokenize(text: string, addSpecialTokens?: boolean): NativeEncoding;
   info(): NativeModelInfo;
   dispose(): void;

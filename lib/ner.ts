@@ -62,6 +62,45 @@ function toParams(modelDir: unknown, options: ModelOptions): NativeModelParams {
   };
 }
 
+/** UTF-8 input for extractColumns: text i is utf8[offsets[i], offsets[i + 1]). */
+export interface Utf8Texts {
+  utf8: Uint8Array;
+  offsets: Uint32Array;
+}
+
+/** Entities as columns: row k is one entity; the rows of text i are offsets[i] .. offsets[i + 1]. */
+export interface EntityColumns {
+  count: number;
+  offsets: Uint32Array;
+  textIndex: Uint32Array;
+  /** UTF-16 indices for string input; byte offsets within the text for UTF-8 input. */
+  starts: Uint32Array;
+  ends: Uint32Array;
+  /** Indices into labelNames. */
+  labels: Int32Array;
+  scores: Float32Array;
+  labelNames: readonly string[];
+}
+
+/** Packs strings as UTF-8 with text boundaries, the input form extractColumns also takes. */
+export function packUtf8(texts: readonly string[]): Utf8Texts {
+  const encoder = new TextEncoder();
+  const parts = texts.map((t) => encoder.encode(t));
+  const offsets = new Uint32Array(parts.length + 1);
+  parts.forEach((p, i) => (offsets[i + 1] = offsets[i] + p.length));
+  const utf8 = new Uint8Array(offsets[parts.length]);
+  parts.forEach((p, i) => utf8.set(p, offsets[i]));
+  return { utf8, offsets };
+}
+
+function checkUtf8Texts(input: unknown): Utf8Texts {
+  const o = input as Partial<Utf8Texts> | null;
+  if (o === null || typeof o !== 'object' || !(o.utf8 instanceof Uint8Array) || !(o.offsets instanceof Uint32Array)) {
+    throw new TypeError('input must be an array of strings or { utf8: Uint8Array, offsets: Uint32Array }');
+  }
+  return o as Utf8Texts;
+}
+
 function checkTexts(texts: unknown): string[] {
   if (!Array.isArray(texts)) throw new TypeError('texts must be an array of strings (or one string)');
   for (let i = 0; i < texts.length; i++) {
@@ -123,6 +162,36 @@ export class NativeNer {
   async extract(input: string | string[], options?: ExtractOptions): Promise<Entity[][] | Entity[]> {
     const single = typeof input === 'string';
     const texts = single ? [input] : checkTexts(input);
+    const { columns, labelNames } = await this.run(texts, options);
+    const result = toEntities(texts, columns, labelNames);
+    return single ? result[0] : result;
+  }
+
+  /**
+   * The bulk form: entities of all texts as typed arrays over native memory, without an object per entity.
+   * Takes strings (offsets are then UTF-16 indices, as extract's) or UTF-8 bytes with text boundaries
+   * (offsets are then byte offsets within each text), so a corpus can go from a file to entities without
+   * becoming JS strings. Same options and decoding as extract.
+   */
+  async extractColumns(input: string[] | Utf8Texts, options?: ExtractOptions): Promise<EntityColumns> {
+    const { columns, labelNames } = await this.run(Array.isArray(input) ? checkTexts(input) : checkUtf8Texts(input), options);
+    return {
+      count: columns.starts.length,
+      offsets: columns.offsets,
+      textIndex: columns.textIndex,
+      starts: columns.starts,
+      ends: columns.ends,
+      labels: columns.labels,
+      scores: columns.scores,
+      labelNames,
+    };
+  }
+
+  /** Checks options, runs the native extract and names the label table its label ids index. */
+  private async run(
+    input: string[] | Utf8Texts,
+    options: ExtractOptions | undefined,
+  ): Promise<{ columns: NativeColumns; labelNames: readonly string[] }> {
     const given = checkExtractOptions(options);
     checkOptionsForHead(given, this.info.head, 'extract option');
     const merged = { ...this.defaults, ...given };
@@ -136,7 +205,7 @@ export class NativeNer {
     const native = this.requireNative();
     const types = this.typeIdNames();
     const tags = this.info.labels;
-    const work = native.extract(texts, merged);
+    const work = callNative(() => native.extract(input, merged));
     this.track(work);
     let columns: NativeColumns;
     try {
@@ -144,8 +213,7 @@ export class NativeNer {
     } catch (error) {
       throw fromNative(error);
     }
-    const result = toEntities(texts, columns, columns.labelsAreTags ? tags : types);
-    return single ? result[0] : result;
+    return { columns, labelNames: columns.labelsAreTags ? tags : types };
   }
 
   /** The model's tokenization of `text`: ids, tokens and UTF-16 offsets ([CLS]/[SEP] included by default). */

@@ -72,6 +72,35 @@ ExtractOptions ToExtractOptions(Napi::Env env, const Napi::Value& value) {
   return options;
 }
 
+// {utf8: Uint8Array, offsets: Uint32Array}: text i is utf8[offsets[i], offsets[i + 1]). The bytes are copied once
+// (a memcpy on this thread) and decoded on the worker thread.
+void ReadUtf8Texts(const Napi::Object& input, ExtractRequest* request) {
+  Napi::Env env = input.Env();
+  Napi::Value bytes = input.Get("utf8");
+  Napi::Value bounds = input.Get("offsets");
+  if (!bytes.IsTypedArray() || bytes.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(env, "utf8 must be a Buffer or Uint8Array");
+  }
+  if (!bounds.IsTypedArray() || bounds.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "offsets must be a Uint32Array");
+  }
+  Napi::Uint8Array data = bytes.As<Napi::Uint8Array>();
+  Napi::Uint32Array offsets = bounds.As<Napi::Uint32Array>();
+  if (offsets.ElementLength() < 1) {
+    throw MakeError(env, ErrorCode::kInvalidArgument, "offsets needs at least one entry (0 for no texts)");
+  }
+  for (size_t i = 0; i < offsets.ElementLength(); ++i) {
+    const bool ordered = i == 0 || offsets[i] >= offsets[i - 1];
+    if (!ordered || offsets[i] > data.ElementLength()) {
+      throw MakeError(env, ErrorCode::kInvalidArgument,
+                      "offsets must be non-decreasing byte offsets within utf8; offsets[" + std::to_string(i) +
+                          "] = " + std::to_string(offsets[i]) + " is not");
+    }
+  }
+  request->utf8.assign(reinterpret_cast<const char*>(data.Data()), data.ElementLength());
+  request->utf8_bounds.assign(offsets.Data(), offsets.Data() + offsets.ElementLength());
+}
+
 }  // namespace
 
 Napi::Function ModelWrap::Define(Napi::Env env) {
@@ -106,15 +135,19 @@ const Model& ModelWrap::Require(Napi::Env env) const {
 Napi::Value ModelWrap::Extract(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Require(env);
-  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "texts must be an array of strings");
-  Napi::Array texts = info[0].As<Napi::Array>();
   ExtractRequest request;
   request.options = ToExtractOptions(env, info.Length() >= 2 ? info[1] : env.Undefined());
-  request.texts.reserve(texts.Length());
-  for (uint32_t i = 0; i < texts.Length(); ++i) {
-    Napi::Value text = texts.Get(i);
-    if (!text.IsString()) throw Napi::TypeError::New(env, "texts[" + std::to_string(i) + "] must be a string");
-    request.texts.push_back(ToU16String(text, "text"));
+  if (info.Length() >= 1 && info[0].IsObject() && !info[0].IsArray()) {
+    ReadUtf8Texts(info[0].As<Napi::Object>(), &request);
+  } else {
+    if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "texts must be an array of strings");
+    Napi::Array texts = info[0].As<Napi::Array>();
+    request.texts.reserve(texts.Length());
+    for (uint32_t i = 0; i < texts.Length(); ++i) {
+      Napi::Value text = texts.Get(i);
+      if (!text.IsString()) throw Napi::TypeError::New(env, "texts[" + std::to_string(i) + "] must be a string");
+      request.texts.push_back(ToU16String(text, "text"));
+    }
   }
   auto* worker = new ExtractWorker(env, model_, std::move(request));
   Napi::Promise promise = worker->promise();

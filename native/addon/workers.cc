@@ -62,6 +62,7 @@ Napi::Value ExtractWorker::Result(Napi::Env env) {
   EntityColumns& columns = request_.result;
   Napi::Object out = Napi::Object::New(env);
   out.Set("offsets", ToTypedArray(env, std::move(columns.offsets)));
+  out.Set("textIndex", ToTypedArray(env, std::move(columns.text_index)));
   out.Set("starts", ToTypedArray(env, std::move(columns.starts)));
   out.Set("ends", ToTypedArray(env, std::move(columns.ends)));
   out.Set("labels", ToTypedArray(env, std::move(columns.labels)));

@@ -4,6 +4,7 @@ namespace nn {
 
 void EntityColumns::Reserve(size_t texts, size_t entities) {
   offsets.reserve(texts + 1);
+  text_index.reserve(entities);
   starts.reserve(entities);
   ends.reserve(entities);
   labels.reserve(entities);
@@ -12,7 +13,9 @@ void EntityColumns::Reserve(size_t texts, size_t entities) {
 }
 
 void EntityColumns::Append(const std::vector<Entity>& text_entities) {
+  const uint32_t text = static_cast<uint32_t>(offsets.size() - 1);
   for (const Entity& e : text_entities) {
+    text_index.push_back(text);
     starts.push_back(e.start);
     ends.push_back(e.end);
     labels.push_back(e.label);

@@ -15,9 +15,11 @@ struct Entity {
   int32_t token;   // the token's position in the model input for aggregation "none"; -1 otherwise
 };
 
-// Entities of many texts, flattened: text i owns entities [offsets[i], offsets[i+1]).
+// Entities of many texts, flattened: text i owns entities [offsets[i], offsets[i+1]), each also marked with its
+// text's index so a column can be read on its own.
 struct EntityColumns {
   std::vector<uint32_t> offsets{0};
+  std::vector<uint32_t> text_index;
   std::vector<uint32_t> starts;
   std::vector<uint32_t> ends;
   std::vector<int32_t> labels;

@@ -5,6 +5,7 @@
 
 #include "core/engine/windows.h"
 #include "core/error.h"
+#include "core/tokenizer/utf.h"
 
 namespace nn {
 namespace {
@@ -150,11 +151,33 @@ void ExtractSpans(const Model& model, ExtractRequest* request) {
   }
 }
 
-}  // namespace
+// UTF-8 input: decodes each text to UTF-16, the form the tokenizer reads, and returns for each text the byte
+// offset of every UTF-16 unit (and of its end), to give entity offsets back in bytes.
+std::vector<std::vector<uint32_t>> DecodeUtf8Input(ExtractRequest* request) {
+  std::vector<std::vector<uint32_t>> unit_bytes;
+  if (request->utf8_bounds.empty()) return unit_bytes;
+  const size_t count = request->utf8_bounds.size() - 1;
+  request->texts.resize(count);
+  unit_bytes.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    const std::string_view text(request->utf8.data() + request->utf8_bounds[i],
+                                request->utf8_bounds[i + 1] - request->utf8_bounds[i]);
+    request->texts[i] = utf::Utf8ToUtf16(text, &unit_bytes[i]);
+  }
+  return unit_bytes;
+}
 
-void RunExtract(const Model& model, ExtractRequest* request) {
-  CheckRequest(model, *request);
-  if (model.head() == NerHead::kSpan) return ExtractSpans(model, request);
+void ToByteOffsets(const std::vector<std::vector<uint32_t>>& unit_bytes, EntityColumns* result) {
+  for (size_t i = 0; i < result->text_count(); ++i) {
+    for (size_t k = result->offsets[i]; k < result->offsets[i + 1]; ++k) {
+      result->starts[k] = unit_bytes[i][result->starts[k]];
+      result->ends[k] = unit_bytes[i][result->ends[k]];
+    }
+  }
+}
+
+// Token classifiers: each window is decoded on its own, then a text's windows are merged.
+void ExtractTokens(const Model& model, ExtractRequest* request) {
   const size_t count = request->texts.size();
   const ExtractOptions& options = request->options;
   const RequestWindows cut = CutIntoWindows(model, *request, [](size_t, const Encoding&, const RequestWindows&) {});
@@ -180,6 +203,19 @@ void RunExtract(const Model& model, ExtractRequest* request) {
     KeepWanted(model.labels(), options, &text_entities);
     request->result.Append(text_entities);
   }
+}
+
+}  // namespace
+
+void RunExtract(const Model& model, ExtractRequest* request) {
+  const std::vector<std::vector<uint32_t>> unit_bytes = DecodeUtf8Input(request);
+  CheckRequest(model, *request);
+  if (model.head() == NerHead::kSpan) {
+    ExtractSpans(model, request);
+  } else {
+    ExtractTokens(model, request);
+  }
+  if (!unit_bytes.empty()) ToByteOffsets(unit_bytes, &request->result);
 }
 
 }  // namespace nn

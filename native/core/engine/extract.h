@@ -33,6 +33,10 @@ struct ExtractOptions {
 // (result), read back on the JS thread. It never points into JS memory.
 struct ExtractRequest {
   std::vector<std::u16string> texts;
+  // UTF-8 input instead of `texts`: text i is utf8[utf8_bounds[i], utf8_bounds[i + 1]). It is decoded on the worker
+  // thread, and entity offsets are then given in bytes within each text.
+  std::string utf8;
+  std::vector<uint32_t> utf8_bounds;
   ExtractOptions options;
   EntityColumns result;
 };

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nn::utf {
 
@@ -57,16 +59,26 @@ inline void AppendUtf16(char32_t c, std::u16string* out) {
   }
 }
 
-// Converts valid UTF-8 (as produced by the JSON reader) to UTF-16; invalid bytes become U+FFFD.
-inline std::u16string Utf8ToUtf16(std::string_view text) {
+// Converts UTF-8 to UTF-16; each invalid byte becomes U+FFFD. With `unit_bytes`, also records the byte offset
+// where each UTF-16 unit's code point starts, plus one final entry for the end (text.size()).
+inline std::u16string Utf8ToUtf16(std::string_view text, std::vector<uint32_t>* unit_bytes = nullptr) {
   std::u16string out;
   out.reserve(text.size());
+  if (unit_bytes) {
+    unit_bytes->clear();
+    unit_bytes->reserve(text.size() + 1);
+  }
+  // Every unit just appended (one, or two for a surrogate pair) starts at byte `byte`.
+  auto record = [&](size_t byte) {
+    if (unit_bytes) unit_bytes->resize(out.size(), static_cast<uint32_t>(byte));
+  };
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char lead = static_cast<unsigned char>(text[i]);
     size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
     if (length == 0 || i + length > text.size()) {
       out.push_back(static_cast<char16_t>(kReplacementChar));
+      record(i);
       ++i;
       continue;
     }
@@ -79,12 +91,15 @@ inline std::u16string Utf8ToUtf16(std::string_view text) {
     }
     if (!valid) {
       out.push_back(static_cast<char16_t>(kReplacementChar));
+      record(i);
       ++i;
       continue;
     }
     AppendUtf16(c, &out);
+    record(i);
     i += length;
   }
+  if (unit_bytes) unit_bytes->push_back(static_cast<uint32_t>(text.size()));
   return out;
 }
 

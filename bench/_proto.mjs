@@ -1,0 +1,11 @@
+import { env, pipeline } from '@huggingface/transformers';
+env.allowRemoteModels = false;
+env.localModelPath = '/tmp/hfproto';
+const t0 = performance.now();
+const p = await pipeline('token-classification', 'conll03-bert-small', { dtype: process.argv[2] ?? 'fp32', device: 'cpu' });
+console.log('load ms', performance.now() - t0);
+const out = await p(['John Smith works at Google in New York.', 'Paris is nice.'], {});
+console.log(JSON.stringify(out));
+const enc = p.tokenizer('John Smith works at Google in New York.', { return_offsets_mapping: true });
+console.log(Object.keys(enc), enc.input_ids?.tolist?.());
+console.log(Object.keys(p.tokenizer), typeof p.tokenizer._tokenizer);
