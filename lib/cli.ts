@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // native-ner command line: `extract` prints one JSON line per text; `eval` scores a model on a labelled dataset.
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { NerError } from './errors';
 import { evaluate, formatEvaluation, readConll, readGenia, type Dataset, type EvaluateOptions } from './eval';
 import { NativeNer } from './ner';
 import type { ModelOptions } from './options';
+import { readTexts } from './stream';
 
 const USAGE = `Usage: native-ner <command> [options]
 
@@ -19,8 +20,10 @@ Commands:
 const EXTRACT_USAGE = `Usage: native-ner extract --model DIR [options] [TEXT|FILE ...]
 
 Prints one JSON line per text: {"text": ..., "entities": [{label, start, end, text, score}, ...]}.
-Each argument that names an existing file is read as one text per line; any other argument is a text.
-With no argument, texts are read from standard input, one per line.
+Each argument that names an existing file is read as one text per line (JSON lines with --jsonl or a .jsonl
+name: a JSON string or an object with "text" per line); any other argument is a text. With no argument, texts
+are read from standard input. Input is streamed: memory stays bounded however large it is; a progress line is
+shown on stderr when it is a terminal.
 
 Options:
   --model DIR          model directory (model.onnx, tokenizer.json, config.json)   [required]
@@ -32,6 +35,7 @@ Options:
   --stride N           tokens shared by consecutive windows of a text longer than the model (default 128)
   --batch-size N       texts per model batch (default 64)
   --threads N          ONNX Runtime intra-op threads (default: one per core)
+  --jsonl              read files and standard input as JSON lines
   -h, --help           show this help`;
 
 const EVAL_USAGE = `Usage: native-ner eval --model DIR (--conll FILE | --jsonl FILE) [options]
@@ -58,15 +62,10 @@ const CHUNK = 512;  // texts per extract call: bounds memory for inputs of any s
 
 class UsageError extends Error {}
 
-async function* readLines(path: string | null): AsyncGenerator<string> {
-  const input = path === null ? process.stdin : createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of lines) yield line;
-}
-
-async function* textsOf(positionals: string[]): AsyncGenerator<string> {
+/** Texts of the arguments: files are read line by line (JSON lines with --jsonl or a .jsonl name), others are texts. */
+async function* textsOf(positionals: string[], jsonl: boolean): AsyncGenerator<string> {
   if (positionals.length === 0) {
-    yield* readLines(null);
+    yield* readTexts(process.stdin, jsonl ? 'jsonl' : 'lines');
     return;
   }
   for (const arg of positionals) {
@@ -76,9 +75,35 @@ async function* textsOf(positionals: string[]): AsyncGenerator<string> {
     } catch {
       isFile = false;
     }
-    if (isFile) yield* readLines(arg);
+    if (isFile) yield* readTexts(arg, jsonl || arg.endsWith('.jsonl') ? 'jsonl' : 'lines');
     else yield arg;
   }
+}
+
+/** A one-line progress report on stderr, redrawn at most every 200 ms; only on a terminal. */
+function progressReporter(): { tick(done: number): void; end(): void } {
+  if (!process.stderr.isTTY) return { tick: () => undefined, end: () => undefined };
+  const started = performance.now();
+  let last = 0;
+  const draw = (done: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`\r${done} texts, ${(done / Math.max(seconds, 1e-3)).toFixed(0)} texts/s, ${seconds.toFixed(1)} s`);
+  };
+  return {
+    tick(done) {
+      if (performance.now() - last < 200) return;
+      last = performance.now();
+      draw(done);
+    },
+    end() {
+      process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+/** Writes to stdout, waiting when its buffer is full so memory stays bounded on slow pipes. */
+async function writeOut(chunk: string): Promise<void> {
+  if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
 }
 
 function positiveInteger(value: string | undefined, flag: string): number | undefined {
@@ -111,6 +136,7 @@ async function extract(args: string[]): Promise<void> {
       stride: { type: 'string' },
       'batch-size': { type: 'string' },
       threads: { type: 'string' },
+      jsonl: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -134,20 +160,20 @@ async function extract(args: string[]): Promise<void> {
   options.intraOpThreads = positiveInteger(values.threads, '--threads');
 
   const ner = await NativeNer.load(values.model, options);
+  const progress = progressReporter();
   try {
-    let chunk: string[] = [];
-    const flush = async () => {
-      const results = await ner.extract(chunk);
-      const lines = chunk.map((text, i) => JSON.stringify({ text, entities: results[i] }));
-      process.stdout.write(lines.join('\n') + '\n');
-      chunk = [];
-    };
-    for await (const text of textsOf(positionals)) {
-      chunk.push(text);
-      if (chunk.length >= CHUNK) await flush();
+    let lines: string[] = [];
+    for await (const result of ner.extractStream(textsOf(positionals, values.jsonl === true), { chunkSize: CHUNK })) {
+      lines.push(JSON.stringify({ text: result.text, entities: result.entities }));
+      if (lines.length >= CHUNK) {
+        await writeOut(lines.join('\n') + '\n');
+        lines = [];
+      }
+      progress.tick(result.index + 1);
     }
-    if (chunk.length > 0) await flush();
+    if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
   } finally {
+    progress.end();
     await ner.dispose();
   }
 }

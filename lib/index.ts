@@ -4,3 +4,4 @@ export { NerError, type NerErrorCode } from './errors';
 export type { Aggregation, ExtractOptions, ModelOptions } from './options';
 export type { ModelHead, SpanMode } from './options';
 export * from './eval';
+export { extractStream, readTexts, type StreamOptions, type StreamResult } from './stream';

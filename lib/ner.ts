@@ -11,6 +11,7 @@ import {
   type ModelHead,
   type ModelOptions,
 } from './options';
+import { extractStream, type StreamOptions, type StreamResult } from './stream';
 import { toTokenizedText, type TokenizedText } from './tokenizer';
 
 export interface Entity {
@@ -214,6 +215,15 @@ export class NativeNer {
       throw fromNative(error);
     }
     return { columns, labelNames: columns.labelsAreTags ? tags : types };
+  }
+
+  /**
+   * Streams entities of every text of `source` (any iterable or async iterable of strings, e.g. readTexts(file)),
+   * in input order, holding at most chunkSize × (concurrency + 1) texts beyond those taken; the source is read only
+   * as results are taken.
+   */
+  extractStream(source: Iterable<string> | AsyncIterable<string>, options?: StreamOptions): AsyncGenerator<StreamResult> {
+    return extractStream(this, source, options);
   }
 
   /** The model's tokenization of `text`: ids, tokens and UTF-16 offsets ([CLS]/[SEP] included by default). */

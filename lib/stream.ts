@@ -1,0 +1,121 @@
+// Streaming extraction: texts flow in from any (async) iterable, entities flow out in the same order, with a bounded
+// number of texts in memory. Pulling is lazy, so a slow consumer slows the reading (backpressure).
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { NerError } from './errors';
+import type { Entity } from './ner';
+import type { ExtractOptions } from './options';
+
+export interface StreamOptions extends ExtractOptions {
+  /** Texts per extract call. Default 256. */
+  chunkSize?: number;
+  /** Chunks in flight at once, so tokenizing one overlaps the model on another. Default 2. */
+  concurrency?: number;
+}
+
+export interface StreamResult {
+  /** Position of the text in the input, from 0. */
+  index: number;
+  text: string;
+  entities: Entity[];
+}
+
+/** What streaming needs of a model: NativeNer fits. */
+export interface StreamExtractor {
+  extract(texts: string[], options?: ExtractOptions): Promise<Entity[][]>;
+}
+
+function positive(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new NerError('ERR_INVALID_ARGUMENT', `${name} must be a positive integer`);
+  return value;
+}
+
+/**
+ * Extracts entities from every text of `source`, yielding them in input order. Beyond the results already taken, at
+ * most chunkSize × (concurrency + 1) texts are held: the chunk being handed out and those in flight. The source is
+ * read only as results are taken.
+ */
+export async function* extractStream(
+  ner: StreamExtractor,
+  source: Iterable<string> | AsyncIterable<string>,
+  options: StreamOptions = {},
+): AsyncGenerator<StreamResult> {
+  const { chunkSize: chunkOption, concurrency: concurrencyOption, ...extractOptions } = options;
+  const chunkSize = positive(chunkOption, 'chunkSize', 256);
+  const concurrency = positive(concurrencyOption, 'concurrency', 2);
+  const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()) as
+    | AsyncIterator<string>
+    | Iterator<string>;
+
+  let nextIndex = 0;
+  let exhausted = false;
+  const readChunk = async (): Promise<string[]> => {
+    const texts: string[] = [];
+    while (!exhausted && texts.length < chunkSize) {
+      const step = await iterator.next();
+      if (step.done) {
+        exhausted = true;
+        break;
+      }
+      if (typeof step.value !== 'string') throw new TypeError(`text ${nextIndex + texts.length} of the stream is not a string`);
+      texts.push(step.value);
+    }
+    return texts;
+  };
+
+  // Chunks in flight, oldest first; each resolves to its texts and their entities.
+  const inFlight: Promise<{ first: number; texts: string[]; entities: Entity[][] }>[] = [];
+  const launch = async () => {
+    const texts = await readChunk();
+    if (texts.length === 0) return false;
+    const first = nextIndex;
+    nextIndex += texts.length;
+    const work = ner.extract(texts, extractOptions).then((entities) => ({ first, texts, entities }));
+    work.catch(() => undefined); // surfaced when awaited in order below
+    inFlight.push(work);
+    return true;
+  };
+
+  try {
+    while (inFlight.length < concurrency && (await launch()));
+    while (inFlight.length > 0) {
+      const { first, texts, entities } = await (inFlight.shift() as (typeof inFlight)[number]);
+      // Start the next chunk before handing these results out, so the model keeps working.
+      if (!exhausted) await launch();
+      for (let k = 0; k < texts.length; k++) yield { index: first + k, text: texts[k], entities: entities[k] };
+    }
+  } finally {
+    if (!exhausted) await iterator.return?.();
+  }
+}
+
+/**
+ * Texts of a file or readable stream: one per line, or with `jsonl` one JSON value per line (a string, or an
+ * object with a string `text`). Blank lines of a JSON-lines input are skipped; in plain text they are empty texts.
+ */
+export async function* readTexts(input: string | Readable, format: 'lines' | 'jsonl' = 'lines'): AsyncGenerator<string> {
+  const stream = typeof input === 'string' ? createReadStream(input, { encoding: 'utf8' }) : input;
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    if (format === 'lines') {
+      yield line;
+      continue;
+    }
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new NerError('ERR_INVALID_ARGUMENT', `line ${lineNumber} is not valid JSON`);
+    }
+    const text = typeof value === 'string' ? value : (value as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string') {
+      throw new NerError('ERR_INVALID_ARGUMENT', `line ${lineNumber} is neither a JSON string nor an object with a string "text"`);
+    }
+    yield text;
+  }
+}
