@@ -1,6 +1,8 @@
 // The compiled binding and the ONNX Runtime library it loads. Nothing else in lib/ touches either directly.
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { NerError } from './errors';
 
 /** Parameters of a model load, as the binding reads them. */
@@ -11,6 +13,10 @@ export interface NativeModelParams {
   intraOpThreads?: number;
   interOpThreads?: number;
   optimizeGraph?: boolean;
+  workerThreads?: number;
+  maxWaitMs?: number;
+  device?: string;
+  deviceId?: number;
 }
 
 export interface NativeEncoding {
@@ -60,16 +66,34 @@ export interface NativeModelInfo {
   ortVersion: string;
   ortLibraryPath: string;
   takesTokenTypeIds: boolean;
+  device: string;
+  deviceNote: string;
   head: 'token' | 'span';
   /** Span models only. */
   spanMaxWidth?: number;
   spanThreshold?: number;
 }
 
+/** The engine's counters since load or resetStats(). */
+export interface NativeStats {
+  calls: number;
+  texts: number;
+  windows: number;
+  batches: number;
+  tokens: number;
+  paddedTokens: number;
+  tokenizeSeconds: number;
+  inferenceSeconds: number;
+  decodeSeconds: number;
+  waitSeconds: number;
+}
+
 export interface NativeModel {
   extract(texts: string[] | { utf8: Uint8Array; offsets: Uint32Array }, options?: NativeExtractOptions): Promise<NativeColumns>;
   tokenize(text: string, addSpecialTokens?: boolean): NativeEncoding;
   info(): NativeModelInfo;
+  stats(): NativeStats;
+  resetStats(): void;
   dispose(): void;
 }
 
@@ -106,9 +130,47 @@ export function getBinding(): Binding {
   return binding;
 }
 
+/** The npm package with ONNX Runtime 1.29's CUDA 13 provider libraries; installing it is the user's choice. */
+export const CUDA_PROVIDERS_PACKAGE = 'com.github.asus4.onnxruntime.linux-x64-gpu';
+const CUDA_PROVIDER_LIBRARIES = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'];
+
+/**
+ * ONNX Runtime loads execution providers from the directory of the libonnxruntime it runs from. When the CUDA
+ * providers package is installed (Linux x64), this makes a directory of links holding onnxruntime-node's library
+ * and the provider libraries, so one library serves both CPU and CUDA sessions. Null without the package.
+ */
+function withCudaProviders(cpuLibrary: string): string | null {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return null;
+  let providersDir: string;
+  try {
+    providersDir = join(dirname(require.resolve(`${CUDA_PROVIDERS_PACKAGE}/package.json`)), 'Plugins', 'Linux', 'x64');
+  } catch {
+    return null;
+  }
+  if (!CUDA_PROVIDER_LIBRARIES.every((f) => existsSync(join(providersDir, f)))) return null;
+  const key = createHash('sha256').update(`${cpuLibrary}\n${providersDir}`).digest('hex').slice(0, 16);
+  const bundle = join(tmpdir(), `native-ner-ort-${key}`);
+  const links: [string, string][] = [
+    [basename(cpuLibrary), cpuLibrary],
+    ...CUDA_PROVIDER_LIBRARIES.map((f): [string, string] => [f, join(providersDir, f)]),
+  ];
+  mkdirSync(bundle, { recursive: true });
+  for (const [name, target] of links) {
+    const link = join(bundle, name);
+    try {
+      symlinkSync(target, link);
+    } catch (error) {
+      // Another process (or an earlier run) made it already.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return join(bundle, basename(cpuLibrary));
+}
+
 /**
  * The ONNX Runtime shared library: $NATIVE_NER_ORT_LIBRARY, else the one the pinned onnxruntime-node
- * package ships for this platform (bin/napi-v6/<platform>/<arch>/).
+ * package ships for this platform (bin/napi-v6/<platform>/<arch>/), loaded beside the CUDA provider
+ * libraries when their package is installed.
  */
 export function defaultOrtLibraryPath(): string {
   const fromEnv = process.env.NATIVE_NER_ORT_LIBRARY;
@@ -133,5 +195,6 @@ export function defaultOrtLibraryPath(): string {
         'set NATIVE_NER_ORT_LIBRARY to a libonnxruntime of version 1.21 or newer',
     );
   }
-  return join(dir, library);
+  const cpuLibrary = join(dir, library);
+  return withCudaProviders(cpuLibrary) ?? cpuLibrary;
 }

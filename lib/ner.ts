@@ -2,7 +2,14 @@
 // binding's columnar result into entity objects.
 import { resolve } from 'node:path';
 import { callNative, fromNative, NerError } from './errors';
-import { defaultOrtLibraryPath, getBinding, type NativeColumns, type NativeModel, type NativeModelParams } from './native';
+import {
+  defaultOrtLibraryPath,
+  getBinding,
+  type NativeColumns,
+  type NativeModel,
+  type NativeModelParams,
+  type NativeStats,
+} from './native';
 import {
   checkExtractOptions,
   checkModelOptions,
@@ -32,6 +39,9 @@ export interface Entity {
   index?: number;
 }
 
+/** What ner.stats() returns; every field a plain number. */
+export type EngineStats = NativeStats;
+
 export interface ModelInfo {
   /** id2label of config.json, in id order. */
   labels: string[];
@@ -48,6 +58,10 @@ export interface ModelInfo {
   spanMaxWidth?: number;
   /** Span models only: the default spanThreshold (config.json span_threshold). */
   spanThreshold?: number;
+  /** Where the model runs. */
+  device: 'cpu' | 'cuda';
+  /** With device 'auto' on the CPU: why CUDA was not used. */
+  deviceNote?: string;
 }
 
 function toParams(modelDir: unknown, options: ModelOptions): NativeModelParams {
@@ -60,6 +74,10 @@ function toParams(modelDir: unknown, options: ModelOptions): NativeModelParams {
     intraOpThreads: options.intraOpThreads,
     interOpThreads: options.interOpThreads,
     optimizeGraph: options.optimizeGraph,
+    workerThreads: options.workerThreads,
+    maxWaitMs: options.maxWaitMs,
+    device: options.device,
+    deviceId: options.deviceId,
   };
 }
 
@@ -249,6 +267,8 @@ export class NativeNer {
         modelPath: raw.modelPath,
         ortVersion: raw.ortVersion,
         ortLibraryPath: raw.ortLibraryPath,
+        device: raw.device as ModelInfo['device'],
+        deviceNote: raw.deviceNote || undefined,
         head: raw.head,
       };
       if (raw.head === 'span') {
@@ -257,6 +277,22 @@ export class NativeNer {
       }
     }
     return this.typeNames;
+  }
+
+  /**
+   * Counters of this model's engine since load or resetStats(): calls, texts, windows (model inputs; a long text
+   * has several), batches, tokens (real) and paddedTokens (rows × longest row), and seconds spent tokenizing,
+   * in inference, decoding, and waiting in the queue (summed over threads, so they can exceed wall time).
+   */
+  stats(): EngineStats {
+    const native = this.requireNative();
+    return callNative(() => native.stats());
+  }
+
+  /** Sets every stats() counter back to zero. */
+  resetStats(): void {
+    const native = this.requireNative();
+    callNative(() => native.resetStats());
   }
 
   /** Releases the model once the calls already in flight have finished; later calls fail with ERR_DISPOSED. */

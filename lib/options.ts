@@ -72,6 +72,24 @@ export interface ModelOptions extends ExtractOptions {
   interOpThreads?: number;
   /** Apply ONNX Runtime's graph optimisations. Default true. */
   optimizeGraph?: boolean;
+  /**
+   * Native threads that tokenize new calls and decode finished batches while ONNX Runtime runs the next one.
+   * Default: half the cores, 1 to 4 (0 also means the default).
+   */
+  workerThreads?: number;
+  /**
+   * Milliseconds a model batch waits for concurrent calls' texts to join it (micro-batching), when calls overlap;
+   * a lone caller awaiting each call never waits. 0 never waits; calls that arrive while a batch runs share the
+   * next one anyway. Default 2.
+   */
+  maxWaitMs?: number;
+  /**
+   * Where the model runs: 'cpu' (default); 'cuda' (the CUDA execution provider; fails with ERR_RUNTIME_UNAVAILABLE
+   * saying what is missing); 'auto' (CUDA when it can be used, else the CPU; info.device says which).
+   */
+  device?: 'cpu' | 'cuda' | 'auto';
+  /** The CUDA device ordinal. Default 0. */
+  deviceId?: number;
   /** libonnxruntime to load. Default $NATIVE_NER_ORT_LIBRARY, else the one onnxruntime-node ships. */
   ortLibraryPath?: string;
 }
@@ -90,7 +108,7 @@ const EXTRACT_KEYS = [
   'stride',
   'maxTextLength',
 ] as const;
-const MODEL_KEYS = [...EXTRACT_KEYS, 'modelFile', 'intraOpThreads', 'interOpThreads', 'optimizeGraph', 'ortLibraryPath'];
+const MODEL_KEYS = [...EXTRACT_KEYS, 'modelFile', 'intraOpThreads', 'interOpThreads', 'optimizeGraph', 'workerThreads', 'maxWaitMs', 'ortLibraryPath', 'device', 'deviceId'];
 
 function checkObject(value: unknown, what: string, known: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
@@ -190,6 +208,19 @@ export function checkModelOptions(value: unknown): { model: ModelOptions; defaul
     intraOpThreads: checkInteger(o.intraOpThreads, 'intraOpThreads', 0, 1024),
     interOpThreads: checkInteger(o.interOpThreads, 'interOpThreads', 0, 1024),
   };
+  const workerThreads = checkInteger(o.workerThreads, 'workerThreads', 0, 64);
+  if (workerThreads !== undefined) model.workerThreads = workerThreads;
+  if (o.maxWaitMs !== undefined) {
+    if (typeof o.maxWaitMs !== 'number') throw new TypeError('maxWaitMs must be a number');
+    if (!(o.maxWaitMs >= 0 && o.maxWaitMs <= 1000)) {
+      throw new NerError('ERR_INVALID_ARGUMENT', `maxWaitMs must be from 0 to 1000, got ${o.maxWaitMs}`);
+    }
+    model.maxWaitMs = o.maxWaitMs;
+  }
+  const device = checkChoice(o.device, 'device', ['cpu', 'cuda', 'auto'] as const);
+  if (device !== undefined) model.device = device;
+  const deviceId = checkInteger(o.deviceId, 'deviceId', 0, 1024);
+  if (deviceId !== undefined) model.deviceId = deviceId;
   if (o.optimizeGraph !== undefined) {
     if (typeof o.optimizeGraph !== 'boolean') throw new TypeError('optimizeGraph must be a boolean');
     model.optimizeGraph = o.optimizeGraph;

@@ -13,8 +13,8 @@ namespace {
 // loadModel(params) => Promise<NativeModel>: the ONNX session is built on a worker thread.
 Napi::Value LoadModel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ModelParams params = ToModelParams(info.Length() >= 1 ? info[0] : env.Undefined());
-  auto* worker = new LoadModelWorker(env, std::move(params), &ModelWrap::Wrap);
+  const Napi::Value params = info.Length() >= 1 ? info[0] : env.Undefined();
+  auto* worker = new LoadModelWorker(env, ToModelParams(params), ToEngineParams(params), &ModelWrap::Wrap);
   Napi::Promise promise = worker->promise();
   worker->Queue();
   return promise;

@@ -53,8 +53,34 @@ ModelParams ToModelParams(const Napi::Value& value) {
   params.ort_library_path = ReadString(object, "ortLibraryPath");
   params.session.intra_op_threads = ReadThreads(object, "intraOpThreads");
   params.session.inter_op_threads = ReadThreads(object, "interOpThreads");
+  const std::string device = ReadString(object, "device");
+  if (device == "cuda") {
+    params.session.device = Device::kCuda;
+  } else if (device == "auto") {
+    params.session.device = Device::kAuto;
+  } else if (!device.empty() && device != "cpu") {
+    throw MakeError(object.Env(), ErrorCode::kInvalidArgument, "device must be 'cpu', 'cuda' or 'auto'");
+  }
+  params.session.device_id = ReadThreads(object, "deviceId");
   Napi::Value optimize = object.Get("optimizeGraph");
   if (!optimize.IsUndefined()) params.session.optimize_graph = optimize.ToBoolean().Value();
+  return params;
+}
+
+EngineParams ToEngineParams(const Napi::Value& value) {
+  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "model parameters must be an object");
+  Napi::Object object = value.As<Napi::Object>();
+  EngineParams params;
+  params.worker_threads = static_cast<size_t>(ReadThreads(object, "workerThreads"));
+  Napi::Value wait = object.Get("maxWaitMs");
+  if (!wait.IsUndefined()) {
+    if (!wait.IsNumber()) throw Napi::TypeError::New(object.Env(), "maxWaitMs must be a number");
+    const double ms = wait.As<Napi::Number>().DoubleValue();
+    if (!(ms >= 0 && ms <= 1000)) {
+      throw MakeError(object.Env(), ErrorCode::kInvalidArgument, "maxWaitMs must be from 0 to 1000");
+    }
+    params.max_wait_ms = ms;
+  }
   return params;
 }
 

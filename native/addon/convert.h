@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/engine/scheduler.h"
 #include "core/error.h"
 #include "core/model.h"
 #include "core/tokenizer/tokenizer.h"
@@ -20,6 +21,9 @@ std::u16string ToU16String(const Napi::Value& value, const char* what);
 
 // Model-load parameters from {directory, modelFile, ortLibraryPath, intraOpThreads, interOpThreads, optimizeGraph}.
 ModelParams ToModelParams(const Napi::Value& value);
+
+// Engine parameters from the same object: {workerThreads, maxWaitMs}.
+EngineParams ToEngineParams(const Napi::Value& value);
 
 // A typed array over native memory: the vector's buffer is handed to V8 without a copy and freed by its finalizer
 // (or copied where the runtime forbids external buffers).

@@ -106,25 +106,30 @@ void ReadUtf8Texts(const Napi::Object& input, ExtractRequest* request) {
 Napi::Function ModelWrap::Define(Napi::Env env) {
   return DefineClass(env, "NativeModel",
                      {InstanceMethod<&ModelWrap::Extract>("extract"), InstanceMethod<&ModelWrap::Tokenize>("tokenize"),
-                      InstanceMethod<&ModelWrap::Info>("info"), InstanceMethod<&ModelWrap::Dispose>("dispose")});
+                      InstanceMethod<&ModelWrap::Info>("info"), InstanceMethod<&ModelWrap::Stats>("stats"),
+                      InstanceMethod<&ModelWrap::ResetStats>("resetStats"),
+                      InstanceMethod<&ModelWrap::Dispose>("dispose")});
 }
 
-Napi::Value ModelWrap::Wrap(Napi::Env env, std::shared_ptr<const Model> model) {
+Napi::Value ModelWrap::Wrap(Napi::Env env, std::shared_ptr<Engine> engine) {
   // The constructor recognises this External as "already loaded".
-  auto* holder = new std::shared_ptr<const Model>(std::move(model));
-  auto external = Napi::External<std::shared_ptr<const Model>>::New(
-      env, holder, [](Napi::Env, std::shared_ptr<const Model>* p) { delete p; });
+  auto* holder = new std::shared_ptr<Engine>(std::move(engine));
+  auto external = Napi::External<std::shared_ptr<Engine>>::New(
+      env, holder, [](Napi::Env, std::shared_ptr<Engine>* p) { delete p; });
   return AddonData::Of(env).model_constructor.New({external});
 }
 
 ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
   Napi::Env env = info.Env();
   if (info.Length() >= 1 && info[0].IsExternal()) {
-    model_ = *info[0].As<Napi::External<std::shared_ptr<const Model>>>().Data();
-    return;
+    engine_ = *info[0].As<Napi::External<std::shared_ptr<Engine>>>().Data();
+  } else {
+    const Napi::Value params = info.Length() >= 1 ? info[0] : env.Undefined();
+    const ModelParams model_params = ToModelParams(params);
+    const EngineParams engine_params = ToEngineParams(params);
+    engine_ = GuardCore(env, [&] { return std::make_shared<Engine>(Model::Load(model_params), engine_params); });
   }
-  const ModelParams params = ToModelParams(info.Length() >= 1 ? info[0] : env.Undefined());
-  model_ = GuardCore(env, [&] { return Model::Load(params); });
+  model_ = engine_->shared_model();
 }
 
 const Model& ModelWrap::Require(Napi::Env env) const {
@@ -135,24 +140,21 @@ const Model& ModelWrap::Require(Napi::Env env) const {
 Napi::Value ModelWrap::Extract(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Require(env);
-  ExtractRequest request;
-  request.options = ToExtractOptions(env, info.Length() >= 2 ? info[1] : env.Undefined());
+  auto request = std::make_unique<ExtractRequest>();
+  request->options = ToExtractOptions(env, info.Length() >= 2 ? info[1] : env.Undefined());
   if (info.Length() >= 1 && info[0].IsObject() && !info[0].IsArray()) {
-    ReadUtf8Texts(info[0].As<Napi::Object>(), &request);
+    ReadUtf8Texts(info[0].As<Napi::Object>(), request.get());
   } else {
     if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "texts must be an array of strings");
     Napi::Array texts = info[0].As<Napi::Array>();
-    request.texts.reserve(texts.Length());
+    request->texts.reserve(texts.Length());
     for (uint32_t i = 0; i < texts.Length(); ++i) {
       Napi::Value text = texts.Get(i);
       if (!text.IsString()) throw Napi::TypeError::New(env, "texts[" + std::to_string(i) + "] must be a string");
-      request.texts.push_back(ToU16String(text, "text"));
+      request->texts.push_back(ToU16String(text, "text"));
     }
   }
-  auto* worker = new ExtractWorker(env, model_, std::move(request));
-  Napi::Promise promise = worker->promise();
-  worker->Queue();  // libuv owns and deletes the worker once it has settled the promise
-  return promise;
+  return QueueExtract(env, engine_, std::move(request));
 }
 
 Napi::Value ModelWrap::Tokenize(const Napi::CallbackInfo& info) {
@@ -180,6 +182,8 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   out.Set("ortVersion", model.runtime().version());
   out.Set("ortLibraryPath", model.runtime().library_path());
   out.Set("takesTokenTypeIds", Napi::Boolean::New(env, model.session().takes_token_type_ids()));
+  out.Set("device", model.session().device());
+  out.Set("deviceNote", model.session().device_note());
   out.Set("head", model.head() == NerHead::kSpan ? "span" : "token");
   if (model.head() == NerHead::kSpan) {
     out.Set("spanMaxWidth", Napi::Number::New(env, static_cast<double>(model.span_head().max_width)));
@@ -188,7 +192,33 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value ModelWrap::Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Require(env);
+  const EngineStats stats = engine_->stats();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("calls", stats.calls);
+  out.Set("texts", stats.texts);
+  out.Set("windows", stats.windows);
+  out.Set("batches", stats.batches);
+  out.Set("tokens", stats.tokens);
+  out.Set("paddedTokens", stats.padded_tokens);
+  out.Set("tokenizeSeconds", stats.tokenize_seconds);
+  out.Set("inferenceSeconds", stats.inference_seconds);
+  out.Set("decodeSeconds", stats.decode_seconds);
+  out.Set("waitSeconds", stats.wait_seconds);
+  return out;
+}
+
+Napi::Value ModelWrap::ResetStats(const Napi::CallbackInfo& info) {
+  Require(info.Env());
+  engine_->ResetStats();
+  return info.Env().Undefined();
+}
+
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
+  // Calls in flight keep the engine; its threads stop when the last of them settles.
+  engine_.reset();
   model_.reset();
   return info.Env().Undefined();
 }

@@ -1,6 +1,7 @@
 #include "addon/workers.h"
 
 #include <exception>
+#include <mutex>
 #include <new>
 
 #include "addon/convert.h"
@@ -45,21 +46,49 @@ void PromiseWorker::OnOK() {
 
 void PromiseWorker::OnError(const Napi::Error& error) { deferred_.Reject(error.Value()); }
 
-LoadModelWorker::LoadModelWorker(Napi::Env env, ModelParams params,
-                                 std::function<Napi::Value(Napi::Env, std::shared_ptr<const Model>)> make_wrap)
-    : PromiseWorker(env, "native-ner:load"), params_(std::move(params)), make_wrap_(std::move(make_wrap)) {}
+LoadModelWorker::LoadModelWorker(Napi::Env env, ModelParams params, EngineParams engine_params,
+                                 std::function<Napi::Value(Napi::Env, std::shared_ptr<Engine>)> make_wrap)
+    : PromiseWorker(env, "native-ner:load"),
+      params_(std::move(params)),
+      engine_params_(engine_params),
+      make_wrap_(std::move(make_wrap)) {}
 
-void LoadModelWorker::Work() { model_ = Model::Load(params_); }
+void LoadModelWorker::Work() { engine_ = std::make_shared<Engine>(Model::Load(params_), engine_params_); }
 
-Napi::Value LoadModelWorker::Result(Napi::Env env) { return make_wrap_(env, std::move(model_)); }
+Napi::Value LoadModelWorker::Result(Napi::Env env) { return make_wrap_(env, std::move(engine_)); }
 
-ExtractWorker::ExtractWorker(Napi::Env env, std::shared_ptr<const Model> model, ExtractRequest request)
-    : PromiseWorker(env, "native-ner:extract"), model_(std::move(model)), request_(std::move(request)) {}
+namespace {
 
-void ExtractWorker::Work() { RunExtract(*model_, &request_); }
+struct ExtractOutcome {
+  std::unique_ptr<ExtractRequest> request;  // null when the call failed
+  std::optional<Error> error;
+};
 
-Napi::Value ExtractWorker::Result(Napi::Env env) {
-  EntityColumns& columns = request_.result;
+// The thread-safe function of one call. The engine thread that completes the call posts through it unless the
+// environment is already gone (its finalizer ran, on teardown): the lock makes "gone" and "post" exclusive.
+struct CallSettler;
+struct CallContext {
+  Napi::Promise::Deferred deferred;
+  std::shared_ptr<Engine> engine;  // released on the JS thread once the call has settled
+  std::shared_ptr<CallSettler> settler;
+};
+
+void SettleExtract(Napi::Env env, Napi::Function, CallContext* context, ExtractOutcome* outcome);
+using ExtractTsfn = Napi::TypedThreadSafeFunction<CallContext, ExtractOutcome, SettleExtract>;
+
+struct CallSettler {
+  std::mutex mutex;
+  bool gone = false;
+  ExtractTsfn tsfn;
+
+  void Post(ExtractOutcome* outcome) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (gone || tsfn.NonBlockingCall(outcome) != napi_ok) delete outcome;
+    if (!gone) tsfn.Release();
+  }
+};
+
+Napi::Object ColumnsToObject(Napi::Env env, EntityColumns&& columns, bool labels_are_tags) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("offsets", ToTypedArray(env, std::move(columns.offsets)));
   out.Set("textIndex", ToTypedArray(env, std::move(columns.text_index)));
@@ -68,10 +97,48 @@ Napi::Value ExtractWorker::Result(Napi::Env env) {
   out.Set("labels", ToTypedArray(env, std::move(columns.labels)));
   out.Set("scores", ToTypedArray(env, std::move(columns.scores)));
   out.Set("tokens", ToTypedArray(env, std::move(columns.tokens)));
-  // A span model's labels are always types: aggregation does not apply to it.
-  const bool labels_are_tags = model_->head() == NerHead::kToken && LabelsAreTags(request_.options.aggregation);
   out.Set("labelsAreTags", Napi::Boolean::New(env, labels_are_tags));
   return out;
+}
+
+void SettleExtract(Napi::Env env, Napi::Function, CallContext* context, ExtractOutcome* outcome) {
+  std::unique_ptr<ExtractOutcome> owned(outcome);
+  if (env == nullptr) return;  // the environment is shutting down
+  Napi::HandleScope scope(env);
+  if (outcome->error) {
+    context->deferred.Reject(MakeError(env, outcome->error->code(), outcome->error->what()).Value());
+    return;
+  }
+  try {
+    // A span model's labels are always types: aggregation does not apply to it.
+    const bool labels_are_tags = context->engine->model().head() == NerHead::kToken &&
+                                 LabelsAreTags(outcome->request->options.aggregation);
+    context->deferred.Resolve(ColumnsToObject(env, std::move(outcome->request->result), labels_are_tags));
+  } catch (const Napi::Error& e) {
+    context->deferred.Reject(e.Value());
+  }
+}
+
+void FinalizeExtract(Napi::Env, void*, CallContext* context) {
+  {
+    std::lock_guard<std::mutex> lock(context->settler->mutex);
+    context->settler->gone = true;
+  }
+  delete context;
+}
+
+}  // namespace
+
+Napi::Promise QueueExtract(Napi::Env env, std::shared_ptr<Engine> engine, std::unique_ptr<ExtractRequest> request) {
+  auto* context = new CallContext{Napi::Promise::Deferred::New(env), engine, std::make_shared<CallSettler>()};
+  Napi::Promise promise = context->deferred.Promise();
+  std::shared_ptr<CallSettler> settler = context->settler;
+  // The thread-safe function also keeps the event loop alive while the call is in flight.
+  settler->tsfn = ExtractTsfn::New(env, "native-ner:extract", 0, 1, context, FinalizeExtract, (void*)nullptr);
+  engine->Submit(std::move(request), [settler](std::unique_ptr<ExtractRequest> done, std::optional<Error> error) {
+    settler->Post(new ExtractOutcome{std::move(done), std::move(error)});
+  });
+  return promise;
 }
 
 }  // namespace nn::addon

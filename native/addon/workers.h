@@ -1,6 +1,6 @@
-// Async work: each worker carries its request ("baton") to a libuv thread, where only core code runs,
-// and settles a Promise back on the JS thread. Every exception is caught on the worker thread: a failure
-// rejects the Promise, it never takes the process down.
+// Async work. Loading runs on a libuv thread (PromiseWorker); extract calls go to the model's engine, whose own
+// threads settle each call's Promise through a thread-safe function, so no libuv thread waits on a call. Every
+// exception is caught off the JS thread: a failure rejects the Promise, it never takes the process down.
 #pragma once
 
 #include <napi.h>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/engine/extract.h"
+#include "core/engine/scheduler.h"
 #include "core/error.h"
 #include "core/model.h"
 
@@ -38,29 +39,22 @@ class PromiseWorker : public Napi::AsyncWorker {
 
 class LoadModelWorker : public PromiseWorker {
  public:
-  // `make_wrap` turns the loaded model into the JS NativeModel object.
-  LoadModelWorker(Napi::Env env, ModelParams params,
-                  std::function<Napi::Value(Napi::Env, std::shared_ptr<const Model>)> make_wrap);
+  // Loads the model and starts its engine; `make_wrap` turns the engine into the JS NativeModel object.
+  LoadModelWorker(Napi::Env env, ModelParams params, EngineParams engine_params,
+                  std::function<Napi::Value(Napi::Env, std::shared_ptr<Engine>)> make_wrap);
 
  private:
   void Work() override;
   Napi::Value Result(Napi::Env env) override;
 
   ModelParams params_;
-  std::shared_ptr<const Model> model_;
-  std::function<Napi::Value(Napi::Env, std::shared_ptr<const Model>)> make_wrap_;
+  EngineParams engine_params_;
+  std::shared_ptr<Engine> engine_;
+  std::function<Napi::Value(Napi::Env, std::shared_ptr<Engine>)> make_wrap_;
 };
 
-class ExtractWorker : public PromiseWorker {
- public:
-  ExtractWorker(Napi::Env env, std::shared_ptr<const Model> model, ExtractRequest request);
-
- private:
-  void Work() override;
-  Napi::Value Result(Napi::Env env) override;
-
-  std::shared_ptr<const Model> model_;  // keeps the model alive while the work runs, even past dispose()
-  ExtractRequest request_;
-};
+// Submits `request` to `engine` and returns its Promise of result columns. The call keeps the engine alive until
+// it settles, so disposing the model's handle lets calls in flight finish.
+Napi::Promise QueueExtract(Napi::Env env, std::shared_ptr<Engine> engine, std::unique_ptr<ExtractRequest> request);
 
 }  // namespace nn::addon

@@ -19,7 +19,10 @@ struct BatchPlan {
 };
 
 // `lengths[i]` is the token count of item i (every length >= 1). Every item lands in exactly one batch; an
-// item longer than the token budget gets a batch of its own.
+// item longer than the token budget gets a batch of its own. Within the limits, the length-sorted items are
+// split where that costs least: padded tokens plus a fixed cost per batch, so a few long items do not pad a
+// batch of short ones (as when concurrent calls of mixed lengths share a round), while items of similar
+// lengths still fill whole batches.
 std::vector<BatchPlan> PlanBatches(const std::vector<size_t>& lengths, const BatchLimits& limits);
 
 }  // namespace nn

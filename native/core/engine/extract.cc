@@ -11,11 +11,11 @@ namespace nn {
 namespace {
 
 // Copies the batch's windows into padded model inputs (pad id, attention mask 0 beyond each window).
-void FillInputs(const BatchPlan& plan, const std::vector<Encoding>& windows, int64_t pad_id, BatchInputs* inputs) {
-  inputs->Resize(plan.items.size(), plan.sequence, pad_id);
-  for (size_t row = 0; row < plan.items.size(); ++row) {
-    const Encoding& window = windows[plan.items[row]];
-    const size_t base = row * plan.sequence;
+void FillInputs(const std::vector<const Encoding*>& windows, size_t sequence, int64_t pad_id, BatchInputs* inputs) {
+  inputs->Resize(windows.size(), sequence, pad_id);
+  for (size_t row = 0; row < windows.size(); ++row) {
+    const Encoding& window = *windows[row];
+    const size_t base = row * sequence;
     for (size_t t = 0; t < window.size(); ++t) {
       inputs->input_ids[base + t] = window.ids[t];
       inputs->attention_mask[base + t] = 1;
@@ -48,36 +48,7 @@ RequestWindows CutIntoWindows(const Model& model, const ExtractRequest& request,
   return out;
 }
 
-// Runs every window through the model in length-sorted batches and hands `decode(window, output)` each window's
-// rows of the output, whose shape must be [batch, sequence, per_token...].
-template <typename Decode>
-void RunWindows(const Model& model, const RequestWindows& cut, const BatchLimits& limits,
-                const std::vector<size_t>& per_token, Decode decode) {
-  std::vector<size_t> lengths(cut.windows.size());
-  for (size_t w = 0; w < cut.windows.size(); ++w) lengths[w] = cut.windows[w].size();
-  size_t floats_per_token = 1;
-  for (size_t d : per_token) floats_per_token *= d;
-
-  BatchInputs inputs;
-  for (const BatchPlan& plan : PlanBatches(lengths, limits)) {
-    FillInputs(plan, cut.windows, model.tokenizer().pad_id(), &inputs);
-    OutputTensor output = model.session().Run(inputs);
-    std::vector<int64_t> expected{static_cast<int64_t>(plan.items.size()), static_cast<int64_t>(plan.sequence)};
-    for (size_t d : per_token) expected.push_back(static_cast<int64_t>(d));
-    if (output.shape() != expected) {
-      std::string dims;
-      for (int64_t d : expected) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
-      throw Error(ErrorCode::kInvalidModel, "the model's output '" + model.session().output_name() +
-                                                "' has an unexpected shape; expected [" + dims +
-                                                "] from config.json (labels, span width)");
-    }
-    for (size_t row = 0; row < plan.items.size(); ++row) {
-      decode(plan.items[row], output.data() + row * plan.sequence * floats_per_token);
-    }
-  }
-}
-
-void CheckRequest(const Model& model, const ExtractRequest& request) {
+void CheckRequest(const Model& model, const ExtractRequest& request, size_t first_text) {
   const ExtractOptions& options = request.options;
   const size_t template_tokens = model.tokenizer().prefix_ids().size() + model.tokenizer().suffix_ids().size();
   const size_t content = model.max_tokens() - template_tokens;
@@ -88,7 +59,7 @@ void CheckRequest(const Model& model, const ExtractRequest& request) {
   }
   for (size_t i = 0; i < request.texts.size(); ++i) {
     if (request.texts[i].size() > options.max_text_length) {
-      throw Error(ErrorCode::kTextTooLong, "text " + std::to_string(i) + " has " + std::to_string(request.texts[i].size()) +
+      throw Error(ErrorCode::kTextTooLong, "text " + std::to_string(first_text + i) + " has " + std::to_string(request.texts[i].size()) +
                                                " UTF-16 units, over maxTextLength " +
                                                std::to_string(options.max_text_length) +
                                                "; split it or raise maxTextLength");
@@ -109,46 +80,6 @@ void KeepWanted(const LabelScheme& labels, const ExtractOptions& options, std::v
   };
   entities->erase(std::remove_if(entities->begin(), entities->end(), [&](const Entity& e) { return !wanted(e); }),
                   entities->end());
-}
-
-// Span models. A long text's windows overlap, so the candidates of all its windows are pooled and chosen from
-// once, over the whole text: a span that two windows both see comes out once.
-void ExtractSpans(const Model& model, ExtractRequest* request) {
-  const ExtractOptions& options = request->options;
-  const size_t count = request->texts.size();
-  const size_t template_tokens = model.tokenizer().prefix_ids().size() + model.tokenizer().suffix_ids().size();
-
-  std::vector<TextWords> words;
-  words.reserve(count);
-  std::vector<WindowCuts> window_cuts;
-  const RequestWindows cut = CutIntoWindows(model, *request, [&](size_t i, const Encoding& bare, const RequestWindows& so_far) {
-    words.emplace_back(request->texts[i]);
-    for (size_t w = so_far.first[i]; w < so_far.first[i + 1]; ++w) {
-      const size_t begin = so_far.begins[w];
-      window_cuts.push_back(FindWindowCuts(bare, begin, begin + so_far.windows[w].size() - template_tokens, words[i]));
-    }
-  });
-
-  const SpanHeadShape head{model.span_head().max_width, model.labels().size()};
-  // Scores are float32, as the reference compares them.
-  const float threshold =
-      static_cast<float>(options.span_threshold > 0 ? options.span_threshold : model.span_head().threshold);
-  std::vector<std::vector<SpanCandidate>> candidates(count);
-  RunWindows(model, cut, options.batch, {head.max_width, head.labels}, [&](uint32_t window, const float* logits) {
-    const uint32_t text = cut.owner[window];
-    CollectSpanCandidates(logits, head, threshold, cut.windows[window], window_cuts[window], words[text],
-                          model.labels(), &candidates[text]);
-  });
-
-  request->result = EntityColumns{};
-  request->result.Reserve(count, cut.windows.size());
-  std::vector<Entity> text_entities;
-  for (size_t i = 0; i < count; ++i) {
-    text_entities.clear();
-    SelectSpans(options.span_mode, words[i], &candidates[i], &text_entities);
-    KeepWanted(model.labels(), options, &text_entities);
-    request->result.Append(text_entities);
-  }
 }
 
 // UTF-8 input: decodes each text to UTF-16, the form the tokenizer reads, and returns for each text the byte
@@ -176,46 +107,149 @@ void ToByteOffsets(const std::vector<std::vector<uint32_t>>& unit_bytes, EntityC
   }
 }
 
-// Token classifiers: each window is decoded on its own, then a text's windows are merged.
-void ExtractTokens(const Model& model, ExtractRequest* request) {
-  const size_t count = request->texts.size();
+}  // namespace
+
+// Per-window results are kept apart until Finish, so windows decode independently and in any order.
+struct ExtractJob::State {
+  const Model& model;
+  ExtractRequest* request;
+  std::vector<std::vector<uint32_t>> unit_bytes;  // UTF-8 input only: byte offset of each UTF-16 unit
+  RequestWindows cut;
+  std::vector<size_t> output_dims;
+  // Token classifiers.
+  std::unique_ptr<TransitionRules> rules;
+  DecodeParams decode;
+  std::vector<std::vector<Entity>> window_entities;
+  // Span models: a long text's windows overlap, so the candidates of all its windows are pooled and chosen
+  // from once, over the whole text: a span that two windows both see comes out once.
+  std::vector<TextWords> words;
+  std::vector<WindowCuts> window_cuts;
+  std::vector<std::vector<SpanCandidate>> window_candidates;
+  SpanHeadShape span_shape{};
+  float span_threshold = 0;
+
+  State(const Model& m, ExtractRequest* r) : model(m), request(r) {}
+};
+
+ExtractJob::ExtractJob(const Model& model, ExtractRequest* request, size_t first_text)
+    : state_(std::make_unique<State>(model, request)) {
+  State& s = *state_;
+  s.unit_bytes = DecodeUtf8Input(request);
+  CheckRequest(model, *request, first_text);
   const ExtractOptions& options = request->options;
-  const RequestWindows cut = CutIntoWindows(model, *request, [](size_t, const Encoding&, const RequestWindows&) {});
-  const TransitionRules rules(model.labels(), options.scheme.value_or(DetectTaggingScheme(model.labels())));
-  const DecodeParams decode{options.aggregation, options.decoding, options.repair, &rules};
-
-  // Batches run in length order, so entities are decoded per window and joined in window order afterwards.
-  std::vector<std::vector<Entity>> window_entities(cut.windows.size());
-  RunWindows(model, cut, options.batch, {model.labels().size()}, [&](uint32_t window, const float* logits) {
-    Aggregate(decode, logits, cut.windows[window], request->texts[cut.owner[window]], model.labels(), model.subwords(),
-              &window_entities[window]);
-  });
-
-  request->result = EntityColumns{};
-  request->result.Reserve(count, cut.windows.size());
-  std::vector<Entity> text_entities;
-  for (size_t i = 0; i < count; ++i) {
-    text_entities.clear();
-    for (size_t w = cut.first[i]; w < cut.first[i + 1]; ++w) {
-      text_entities.insert(text_entities.end(), window_entities[w].begin(), window_entities[w].end());
-    }
-    if (cut.first[i + 1] - cut.first[i] > 1) MergeWindowEntities(&text_entities);
-    KeepWanted(model.labels(), options, &text_entities);
-    request->result.Append(text_entities);
+  if (model.head() == NerHead::kSpan) {
+    const size_t template_tokens = model.tokenizer().prefix_ids().size() + model.tokenizer().suffix_ids().size();
+    s.words.reserve(request->texts.size());
+    s.cut = CutIntoWindows(model, *request, [&](size_t i, const Encoding& bare, const RequestWindows& so_far) {
+      s.words.emplace_back(request->texts[i]);
+      for (size_t w = so_far.first[i]; w < so_far.first[i + 1]; ++w) {
+        const size_t begin = so_far.begins[w];
+        s.window_cuts.push_back(
+            FindWindowCuts(bare, begin, begin + so_far.windows[w].size() - template_tokens, s.words[i]));
+      }
+    });
+    s.span_shape = SpanHeadShape{model.span_head().max_width, model.labels().size()};
+    // Scores are float32, as the reference compares them.
+    s.span_threshold =
+        static_cast<float>(options.span_threshold > 0 ? options.span_threshold : model.span_head().threshold);
+    s.output_dims = {s.span_shape.max_width, s.span_shape.labels};
+    s.window_candidates.resize(s.cut.windows.size());
+  } else {
+    s.cut = CutIntoWindows(model, *request, [](size_t, const Encoding&, const RequestWindows&) {});
+    s.rules = std::make_unique<TransitionRules>(model.labels(),
+                                                options.scheme.value_or(DetectTaggingScheme(model.labels())));
+    s.decode = DecodeParams{options.aggregation, options.decoding, options.repair, s.rules.get()};
+    s.output_dims = {model.labels().size()};
+    s.window_entities.resize(s.cut.windows.size());
   }
 }
 
-}  // namespace
+ExtractJob::~ExtractJob() = default;
+
+size_t ExtractJob::window_count() const { return state_->cut.windows.size(); }
+
+const Encoding& ExtractJob::window(size_t w) const { return state_->cut.windows[w]; }
+
+const std::vector<size_t>& ExtractJob::output_dims() const { return state_->output_dims; }
+
+void ExtractJob::DecodeWindow(size_t w, const float* output) {
+  State& s = *state_;
+  const uint32_t text = s.cut.owner[w];
+  if (s.model.head() == NerHead::kSpan) {
+    CollectSpanCandidates(output, s.span_shape, s.span_threshold, s.cut.windows[w], s.window_cuts[w], s.words[text],
+                          s.model.labels(), &s.window_candidates[w]);
+  } else {
+    Aggregate(s.decode, output, s.cut.windows[w], s.request->texts[text], s.model.labels(), s.model.subwords(),
+              &s.window_entities[w]);
+  }
+}
+
+void ExtractJob::Finish() {
+  State& s = *state_;
+  const size_t count = s.request->texts.size();
+  EntityColumns& result = s.request->result;
+  result = EntityColumns{};
+  result.Reserve(count, s.cut.windows.size());
+  std::vector<Entity> text_entities;
+  std::vector<SpanCandidate> candidates;
+  for (size_t i = 0; i < count; ++i) {
+    text_entities.clear();
+    if (s.model.head() == NerHead::kSpan) {
+      candidates.clear();
+      for (size_t w = s.cut.first[i]; w < s.cut.first[i + 1]; ++w) {
+        candidates.insert(candidates.end(), s.window_candidates[w].begin(), s.window_candidates[w].end());
+      }
+      SelectSpans(s.request->options.span_mode, s.words[i], &candidates, &text_entities);
+    } else {
+      for (size_t w = s.cut.first[i]; w < s.cut.first[i + 1]; ++w) {
+        text_entities.insert(text_entities.end(), s.window_entities[w].begin(), s.window_entities[w].end());
+      }
+      if (s.cut.first[i + 1] - s.cut.first[i] > 1) MergeWindowEntities(&text_entities);
+    }
+    KeepWanted(s.model.labels(), s.request->options, &text_entities);
+    result.Append(text_entities);
+  }
+  if (!s.unit_bytes.empty()) ToByteOffsets(s.unit_bytes, &result);
+}
+
+size_t FloatsPerToken(const std::vector<size_t>& output_dims) {
+  size_t floats = 1;
+  for (size_t d : output_dims) floats *= d;
+  return floats;
+}
+
+OutputTensor RunBatch(const Model& model, const std::vector<const Encoding*>& windows, size_t sequence,
+                      const std::vector<size_t>& output_dims, BatchInputs* inputs) {
+  FillInputs(windows, sequence, model.tokenizer().pad_id(), inputs);
+  OutputTensor output = model.session().Run(*inputs);
+  std::vector<int64_t> expected{static_cast<int64_t>(windows.size()), static_cast<int64_t>(sequence)};
+  for (size_t d : output_dims) expected.push_back(static_cast<int64_t>(d));
+  if (output.shape() != expected) {
+    std::string dims;
+    for (int64_t d : expected) dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+    throw Error(ErrorCode::kInvalidModel, "the model's output '" + model.session().output_name() +
+                                              "' has an unexpected shape; expected [" + dims +
+                                              "] from config.json (labels, span width)");
+  }
+  return output;
+}
 
 void RunExtract(const Model& model, ExtractRequest* request) {
-  const std::vector<std::vector<uint32_t>> unit_bytes = DecodeUtf8Input(request);
-  CheckRequest(model, *request);
-  if (model.head() == NerHead::kSpan) {
-    ExtractSpans(model, request);
-  } else {
-    ExtractTokens(model, request);
+  ExtractJob job(model, request);
+  std::vector<size_t> lengths(job.window_count());
+  for (size_t w = 0; w < lengths.size(); ++w) lengths[w] = job.window(w).size();
+  const size_t floats_per_row_token = FloatsPerToken(job.output_dims());
+  BatchInputs inputs;
+  std::vector<const Encoding*> windows;
+  for (const BatchPlan& plan : PlanBatches(lengths, request->options.batch)) {
+    windows.clear();
+    for (uint32_t w : plan.items) windows.push_back(&job.window(w));
+    const OutputTensor output = RunBatch(model, windows, plan.sequence, job.output_dims(), &inputs);
+    for (size_t row = 0; row < plan.items.size(); ++row) {
+      job.DecodeWindow(plan.items[row], output.data() + row * plan.sequence * floats_per_row_token);
+    }
   }
-  if (!unit_bytes.empty()) ToByteOffsets(unit_bytes, &request->result);
+  job.Finish();
 }
 
 }  // namespace nn

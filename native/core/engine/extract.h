@@ -1,6 +1,7 @@
 // One extract request from texts to entities: tokenize, cut into windows, batch, run, decode, merge windows.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,8 +42,42 @@ struct ExtractRequest {
   EntityColumns result;
 };
 
-// Fills request->result. Throws nn::Error: kInvalidArgument when the stride leaves no room in the window,
-// kTextTooLong naming the first text over max_text_length.
+// One request's texts cut into model windows. Windows may be decoded in any order and from any thread (each
+// writes only its own slot) as their batch's output arrives; Finish() then fills request->result. The engine
+// mixes the windows of many jobs into shared batches; RunExtract runs one job's windows alone.
+class ExtractJob {
+ public:
+  // Decodes UTF-8 input, checks the request, tokenizes its texts and cuts them into windows. `first_text` is
+  // the index of the request's first text among the caller's, for error messages. Throws nn::Error as RunExtract.
+  ExtractJob(const Model& model, ExtractRequest* request, size_t first_text = 0);
+  ~ExtractJob();
+  ExtractJob(const ExtractJob&) = delete;
+  ExtractJob& operator=(const ExtractJob&) = delete;
+
+  size_t window_count() const;
+  const Encoding& window(size_t w) const;
+  // The model output's dimensions after [batch, sequence]: labels, or span width and labels.
+  const std::vector<size_t>& output_dims() const;
+  // `output` is window w's row of its batch's output.
+  void DecodeWindow(size_t w, const float* output);
+  // After every window was decoded: merges each text's windows, filters, fills request->result.
+  void Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Runs windows as one padded batch of `sequence` tokens and checks the output's shape against `output_dims`.
+// Throws nn::Error: kInferenceFailed, kInvalidModel for an output of another shape.
+OutputTensor RunBatch(const Model& model, const std::vector<const Encoding*>& windows, size_t sequence,
+                      const std::vector<size_t>& output_dims, BatchInputs* inputs);
+
+// Floats per token in an output of `output_dims`.
+size_t FloatsPerToken(const std::vector<size_t>& output_dims);
+
+// The whole request on the calling thread. Fills request->result. Throws nn::Error: kInvalidArgument when the
+// stride leaves no room in the window, kTextTooLong naming the first text over max_text_length.
 void RunExtract(const Model& model, ExtractRequest* request);
 
 }  // namespace nn

@@ -1,5 +1,7 @@
 #include "core/runtime/session.h"
 
+#include <cctype>
+
 #include "core/util/scope_exit.h"
 
 namespace nn {
@@ -24,6 +26,42 @@ OutputTensor::~OutputTensor() {
 
 namespace {
 
+// Threads and graph optimisation: the options every session gets, whatever its device.
+void ConfigureCpu(const OrtRuntime& runtime, const SessionParams& params, OrtSessionOptions* options) {
+  const OrtApi& api = runtime.api();
+  if (params.intra_op_threads > 0) {
+    runtime.Check(api.SetIntraOpNumThreads(options, params.intra_op_threads), ErrorCode::kInvalidArgument,
+                  "intraOpThreads");
+  }
+  if (params.inter_op_threads > 0) {
+    runtime.Check(api.SetInterOpNumThreads(options, params.inter_op_threads), ErrorCode::kInvalidArgument,
+                  "interOpThreads");
+  }
+  runtime.Check(api.SetSessionGraphOptimizationLevel(options, params.optimize_graph ? ORT_ENABLE_ALL : ORT_DISABLE_ALL),
+                ErrorCode::kInternal, "SetSessionGraphOptimizationLevel");
+}
+
+// Registers the CUDA execution provider; returns why it cannot be used, or "" when it is registered.
+std::string AppendCudaProvider(const OrtRuntime& runtime, OrtSessionOptions* options, int device_id) {
+  const OrtApi& api = runtime.api();
+  OrtCUDAProviderOptionsV2* cuda = nullptr;
+  if (OrtStatus* status = api.CreateCUDAProviderOptions(&cuda)) {
+    std::string problem = api.GetErrorMessage(status);
+    api.ReleaseStatus(status);
+    return problem;
+  }
+  ScopeExit release_cuda([&] { api.ReleaseCUDAProviderOptions(cuda); });
+  const std::string id = std::to_string(device_id);
+  const char* keys[] = {"device_id"};
+  const char* values[] = {id.c_str()};
+  OrtStatus* status = api.UpdateCUDAProviderOptions(cuda, keys, values, 1);
+  if (!status) status = api.SessionOptionsAppendExecutionProvider_CUDA_V2(options, cuda);
+  if (!status) return "";
+  std::string problem = api.GetErrorMessage(status);
+  api.ReleaseStatus(status);
+  return problem;
+}
+
 // Owns a string ORT allocated with its default allocator.
 struct OrtString {
   const OrtApi* api;
@@ -45,19 +83,42 @@ InferenceSession::InferenceSession(const OrtRuntime& runtime, const std::string&
   runtime.Check(api.CreateSessionOptions(&options), ErrorCode::kInternal, "CreateSessionOptions");
   ScopeExit release_options([&] { api.ReleaseSessionOptions(options); });
 
-  if (params.intra_op_threads > 0) {
-    runtime.Check(api.SetIntraOpNumThreads(options, params.intra_op_threads), ErrorCode::kInvalidArgument,
-                  "intraOpThreads");
-  }
-  if (params.inter_op_threads > 0) {
-    runtime.Check(api.SetInterOpNumThreads(options, params.inter_op_threads), ErrorCode::kInvalidArgument,
-                  "interOpThreads");
-  }
-  runtime.Check(api.SetSessionGraphOptimizationLevel(options, params.optimize_graph ? ORT_ENABLE_ALL : ORT_DISABLE_ALL),
-                ErrorCode::kInternal, "SetSessionGraphOptimizationLevel");
+  ConfigureCpu(runtime, params, options);
 
-  runtime.Check(api.CreateSession(runtime.env(), model_path.c_str(), options, &session_), ErrorCode::kInvalidModel,
-                "cannot load ONNX model '" + model_path + "'");
+  const bool try_cuda = params.device != Device::kCpu;
+  std::string cuda_problem = try_cuda ? AppendCudaProvider(runtime, options, params.device_id) : "";
+  OrtStatus* created = nullptr;
+  if (try_cuda && cuda_problem.empty()) {
+    created = api.CreateSession(runtime.env(), model_path.c_str(), options, &session_);
+    if (created) {
+      cuda_problem = api.GetErrorMessage(created);
+      api.ReleaseStatus(created);
+      created = nullptr;
+      session_ = nullptr;
+    } else {
+      device_ = "cuda";
+    }
+  }
+  if (!cuda_problem.empty()) {
+    while (!cuda_problem.empty() && std::isspace(static_cast<unsigned char>(cuda_problem.back()))) cuda_problem.pop_back();
+    if (params.device == Device::kCuda) {
+      throw Error(ErrorCode::kRuntimeUnavailable,
+                  "device 'cuda' is not available: " + cuda_problem +
+                      ". It needs an NVIDIA GPU and driver, the CUDA 13 and cuDNN 9 libraries on the library path, and "
+                      "ONNX Runtime's CUDA provider libraries next to libonnxruntime (npm install com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9); "
+                      "device 'auto' falls back to the CPU instead");
+    }
+    device_note_ = "CUDA not used: " + cuda_problem;
+    // The CUDA provider may be half-registered on these options: start again from CPU-only ones.
+    api.ReleaseSessionOptions(options);
+    options = nullptr;
+    runtime.Check(api.CreateSessionOptions(&options), ErrorCode::kInternal, "CreateSessionOptions");
+    ConfigureCpu(runtime, params, options);
+  }
+  if (!session_) {
+    runtime.Check(api.CreateSession(runtime.env(), model_path.c_str(), options, &session_), ErrorCode::kInvalidModel,
+                  "cannot load ONNX model '" + model_path + "'");
+  }
 
   try {
     OrtAllocator* allocator = nullptr;

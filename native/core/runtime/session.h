@@ -12,10 +12,18 @@
 
 namespace nn {
 
+enum class Device {
+  kCpu,
+  kCuda,  // the CUDA execution provider, or an error saying what is missing
+  kAuto,  // CUDA when it can be used, else the CPU
+};
+
 struct SessionParams {
   int intra_op_threads = 0;  // 0: ONNX Runtime's default (one per physical core)
   int inter_op_threads = 0;  // 0: ONNX Runtime's default
   bool optimize_graph = true;
+  Device device = Device::kCpu;
+  int device_id = 0;  // CUDA device ordinal
 };
 
 // A padded batch in the layout the model takes: [batch, sequence] int64, row-major.
@@ -65,6 +73,9 @@ class InferenceSession {
   const std::string& output_name() const { return output_name_; }
   // The output's declared shape; -1 for dimensions the model leaves dynamic.
   const std::vector<int64_t>& output_shape() const { return output_shape_; }
+  // Where the model runs: "cpu" or "cuda"; with Device::kAuto, why CUDA was not used ("" otherwise).
+  const std::string& device() const { return device_; }
+  const std::string& device_note() const { return device_note_; }
 
  private:
   const OrtRuntime& runtime_;
@@ -74,6 +85,8 @@ class InferenceSession {
   int input_ids_input_ = -1, attention_mask_input_ = -1, token_type_ids_input_ = -1;
   std::string output_name_;
   std::vector<int64_t> output_shape_;
+  std::string device_ = "cpu";
+  std::string device_note_;
 };
 
 }  // namespace nn
