@@ -7,6 +7,7 @@ import { NerError } from './errors';
 import { evaluate, formatEvaluation, readConll, readGenia, type Dataset, type EvaluateOptions } from './eval';
 import { NativeNer } from './ner';
 import type { ModelOptions } from './options';
+import { createService } from './server';
 import { readTexts } from './stream';
 
 const USAGE = `Usage: native-ner <command> [options]
@@ -14,6 +15,7 @@ const USAGE = `Usage: native-ner <command> [options]
 Commands:
   extract --model DIR [options] [TEXT|FILE ...]     print the entities of each text as a JSON line
   eval --model DIR (--conll FILE | --jsonl FILE)    score the model on a labelled dataset
+  serve --model DIR [--port N]                      serve POST /extract, GET /healthz and GET /metrics over HTTP
 
 \`native-ner <command> --help\` lists the command's options.`;
 
@@ -57,6 +59,25 @@ Options:
   --threads N          ONNX Runtime intra-op threads (default: one per core)
   --json               print the scores as JSON instead of a table
   -h, --help           show this help`;
+
+const SERVE_USAGE = `Usage: native-ner serve --model DIR [--port N] [--host ADDR] [options]
+
+Serves the model over HTTP until SIGINT or SIGTERM, then answers the requests in flight and exits.
+  POST /extract   body {"texts": [...]} or {"text": "..."}, optionally "options": {...} (extract's options);
+                  answers {"entities": [[...], ...]} (or [...] for "text"); errors {"error": {code, message}}
+  GET /healthz    {"status": "ok", ...}
+  GET /metrics    Prometheus text: request and inference latency histograms, texts, tokens, entities by label,
+                  errors by code
+
+Options:
+  --model DIR            model directory   [required]
+  --port N               TCP port (default 8080; 0 picks a free one)
+  --host ADDR            address to listen on (default 127.0.0.1)
+  --model-file FILE      ONNX file inside DIR, e.g. model_int8.onnx
+  --threads N            ONNX Runtime intra-op threads
+  --max-body-bytes N     largest request body (default 1048576)
+  --max-texts N          most texts in one request (default 1000)
+  -h, --help             show this help`;
 
 const CHUNK = 512;  // texts per extract call: bounds memory for inputs of any size
 
@@ -234,9 +255,56 @@ async function evalCommand(args: string[]): Promise<void> {
   }
 }
 
+async function serveCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      model: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'model-file': { type: 'string' },
+      threads: { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'max-texts': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(SERVE_USAGE);
+    return;
+  }
+  if (!values.model) throw new UsageError('--model DIR is required');
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port needs 0 to 65535, got '${values.port}'`);
+  const options: ModelOptions = {};
+  if (values['model-file']) options.modelFile = values['model-file'];
+  options.intraOpThreads = positiveInteger(values.threads, '--threads');
+
+  const ner = await NativeNer.load(values.model, options);
+  const service = createService(ner, {
+    maxBodyBytes: positiveInteger(values['max-body-bytes'], '--max-body-bytes'),
+    maxTexts: positiveInteger(values['max-texts'], '--max-texts'),
+  });
+  await new Promise<void>((resolve, reject) => {
+    service.server.once('error', reject);
+    service.server.listen(port, values.host ?? '127.0.0.1', () => resolve());
+  });
+  console.error(`native-ner: serving ${ner.info.modelPath} on ${service.url()}`);
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.error(`native-ner: ${signal}, answering requests in flight before exiting`);
+      void service.shutdown().then(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await stopped;
+}
+
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<void>; usage: string }> = {
   extract: { run: extract, usage: EXTRACT_USAGE },
   eval: { run: evalCommand, usage: EVAL_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
 };
 
 async function main(argv: string[]): Promise<number> {

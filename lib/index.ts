@@ -1,7 +1,8 @@
-export { NativeNer, packUtf8, type Entity, type EntityColumns, type ModelInfo, type Utf8Texts } from './ner';
+export { NativeNer, packUtf8, type Entity, type EntityColumns, type EngineStats, type ModelInfo, type Utf8Texts } from './ner';
 export { Tokenizer, type TokenizedText } from './tokenizer';
 export { NerError, type NerErrorCode } from './errors';
 export type { Aggregation, ExtractOptions, ModelOptions } from './options';
 export type { ModelHead, SpanMode } from './options';
 export * from './eval';
 export { extractStream, readTexts, type StreamOptions, type StreamResult } from './stream';
+export { createService, type NerService, type ServeOptions } from './server';
