@@ -1,6 +1,6 @@
 {
   "variables": {
-    "ort_include_dir%": "<!(node -p \"process.env.ORT_INCLUDE_DIR || require('path').resolve('build/deps/onnxruntime/usr/include/onnxruntime')\")"
+    "ort_include_dir%": "<!(node -p \"process.env.ORT_INCLUDE_DIR || require('path').resolve('node_modules/.cache/native-ner/onnxruntime/usr/include/onnxruntime')\")"
   },
   "targets": [
     {

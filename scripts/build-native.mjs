@@ -4,7 +4,7 @@
 //   node scripts/build-native.mjs --debug      build with symbols and assertions
 //   node scripts/build-native.mjs --if-missing what `npm install` runs: skip when a usable binary exists
 //   node scripts/build-native.mjs --if-stale   what `npm test` runs: rebuild a local build older than its sources
-//   node scripts/build-native.mjs --headers-only  fetch the ONNX Runtime headers into build/deps (for node-gyp)
+//   node scripts/build-native.mjs --headers-only  fetch the ONNX Runtime headers (for node-gyp)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,12 +1,14 @@
 // Finds (or fetches, once) the ONNX Runtime C API headers the native build compiles against.
 // Only headers are needed: the shared library itself is loaded at run time from onnxruntime-node.
-// Order: $ORT_INCLUDE_DIR, a copy fetched earlier into build/deps, a system install, then a fetch of
-// Debian trixie's libonnxruntime-dev package (apt-get download into a private lists dir + dpkg -x).
+// Order: $ORT_INCLUDE_DIR, a copy fetched earlier, a system install, then a fetch of Debian trixie's
+// libonnxruntime-dev package (apt-get download into a private lists dir + dpkg -x). Fetched copies live in
+// node_modules/.cache/native-ner, out of build/, which node-gyp's rebuild wipes.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const HEADER = 'onnxruntime_c_api.h';
+const cacheDir = (root) => join(root, 'node_modules', '.cache', 'native-ner');
 const hasHeader = (dir) => Boolean(dir) && existsSync(join(dir, HEADER));
 
 export function findOrtIncludeDir(root) {
@@ -18,7 +20,7 @@ export function findOrtIncludeDir(root) {
     return resolve(fromEnv);
   }
   const candidates = [
-    join(root, 'build', 'deps', 'onnxruntime', 'usr', 'include', 'onnxruntime'),
+    join(cacheDir(root), 'onnxruntime', 'usr', 'include', 'onnxruntime'),
     '/usr/include/onnxruntime',
     '/usr/local/include/onnxruntime',
   ];
@@ -30,8 +32,8 @@ function run(cmd, args) {
 }
 
 export function fetchOrtHeaders(root) {
-  const work = join(root, 'build', 'deps', 'apt');
-  const dest = join(root, 'build', 'deps', 'onnxruntime');
+  const work = join(cacheDir(root), 'apt');
+  const dest = join(cacheDir(root), 'onnxruntime');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'parts'), { recursive: true });
   mkdirSync(join(work, 'lists', 'partial'), { recursive: true });
