@@ -23,7 +23,7 @@
 
 #include "core/error.h"
 #include "core/tokenizer/tokenizer.h"
-#include "core/tokenizer/utf.h"
+#include "core/util/utf.h"
 #include "core/util/json.h"
 
 namespace {

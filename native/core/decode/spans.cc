@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "core/tokenizer/unicode.h"
-#include "core/tokenizer/utf.h"
+#include "core/util/utf.h"
 
 namespace nn {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "core/engine/windows.h"
 #include "core/error.h"
-#include "core/tokenizer/utf.h"
+#include "core/util/utf.h"
 
 namespace nn {
 namespace {

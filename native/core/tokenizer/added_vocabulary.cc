@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "core/tokenizer/unicode.h"
-#include "core/tokenizer/utf.h"
+#include "core/util/utf.h"
 
 namespace nn {
 namespace {

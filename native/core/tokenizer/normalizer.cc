@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/tokenizer/unicode.h"
-#include "core/tokenizer/utf.h"
+#include "core/util/utf.h"
 
 namespace nn {
 namespace {

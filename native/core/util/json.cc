@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/util/utf.h"
 
 namespace nn::json {
 
@@ -248,24 +249,6 @@ class Parser {
     return value;
   }
 
-  static void AppendUtf8(char32_t c, std::string* out) {
-    if (c < 0x80) {
-      out->push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-
   void ParseEscape(std::string* out) {
     if (pos_ >= text_.size()) Fail("unterminated string");
     const char c = text_[pos_++];
@@ -290,7 +273,7 @@ class Parser {
       if (low < 0xDC00 || low > 0xDFFF) Fail("high surrogate not followed by a low surrogate");
       code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
     }
-    AppendUtf8(code_point, out);
+    utf::AppendUtf8(code_point, out);
   }
 
   // Copies one UTF-8 sequence, rejecting malformed, overlong and surrogate encodings.

@@ -1,4 +1,4 @@
-// UTF-16 / UTF-8 helpers shared by the tokenizer stages.
+// UTF-16 / UTF-8 conversions shared by the JSON reader, the tokenizer stages and the engine.
 #pragma once
 
 #include <cstddef>
