@@ -1,0 +1,201 @@
+// Turns the children's raw timings into rates, the project's target ratios, and the Markdown that is printed,
+// written to bench/results/ and pasted into the README.
+import { median } from './stats.mjs';
+
+/** @typedef {import('./types.js').Measured} Measured */
+/** @typedef {import('./types.js').SystemSpec} SystemSpec */
+
+/**
+ * @typedef {object} Row a system of the main table
+ * @property {string} id
+ * @property {string} label
+ * @property {SystemSpec['kind']} kind
+ * @property {number} sentencesPerSecond
+ * @property {number} tokensPerSecond
+ * @property {Measured} result
+ */
+
+/**
+ * @typedef {object} Target
+ * @property {string} measure
+ * @property {number | null} value null when a system it needs did not run
+ * @property {string} shown
+ * @property {string} target
+ * @property {boolean | null} met
+ */
+
+/**
+ * @typedef {object} Report
+ * @property {string[]} header lines above the tables
+ * @property {Row[]} rows
+ * @property {{ sequential: number; concurrent: number; batched: number | null; callers: number } | null} concurrency sentences/s
+ * @property {number | null} tokenizerTokensPerSecond
+ * @property {Target[]} targets
+ * @property {string[]} notes
+ * @property {{ id: string; label: string; error: string }[]} failures
+ */
+
+const TABLE_KINDS = new Set(['native', 'ort-loop', 'transformers', 'crf']);
+
+/**
+ * @param {{ spec: SystemSpec; result: Measured }[]} measured
+ * @param {{ sentences: number; modelTokens: number }} counts
+ */
+export function toRows(measured, { sentences, modelTokens }) {
+  return measured
+    .filter(({ spec, result }) => TABLE_KINDS.has(spec.kind) && result.runSeconds)
+    .map(({ spec, result }) => {
+      const seconds = median(result.runSeconds ?? []);
+      return {
+        id: spec.id,
+        label: spec.label,
+        kind: spec.kind,
+        sentencesPerSecond: sentences / seconds,
+        tokensPerSecond: modelTokens / seconds,
+        result,
+      };
+    });
+}
+
+/** @param {number} value @param {number} [digits] */
+const num = (value, digits = 0) =>
+  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/**
+ * The ratios the project sets targets for. Speed ratios use native-ner's default decoding (viterbi, average),
+ * except against the bare loop, where its faster decoding of the two counts, as the floor is the model alone.
+ * @param {Row[]} rows
+ * @param {Report['concurrency']} concurrency
+ * @param {number | null} tokenizerTokensPerSecond
+ * @returns {Target[]}
+ */
+export function targetsOf(rows, concurrency, tokenizerTokensPerSecond) {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const speed = (/** @type {string} */ id) => byId.get(id)?.sentencesPerSecond;
+  const fastest = (/** @type {string[]} */ ids) => {
+    const speeds = ids.map(speed).filter((s) => s !== undefined);
+    return speeds.length === ids.length ? Math.max(...speeds) : undefined;
+  };
+  const f1 = (/** @type {string} */ id) => byId.get(id)?.result.scores?.overall.f1;
+
+  /** @param {string} measure @param {number | undefined} value @param {number} atLeast */
+  const ratio = (measure, value, atLeast) => ({
+    measure,
+    value: value ?? null,
+    shown: value === undefined ? 'n/a' : `${num(value, 2)}×`,
+    target: `≥ ${atLeast}×`,
+    met: value === undefined ? null : value >= atLeast,
+  });
+  const over = (/** @type {number | undefined} */ a, /** @type {number | undefined} */ b) =>
+    a === undefined || b === undefined ? undefined : a / b;
+
+  const int8F1 = f1('native-int8');
+  const fp32F1 = f1('native-fp32');
+  const f1Delta = int8F1 === undefined || fp32F1 === undefined ? undefined : 100 * (int8F1 - fp32F1);
+  return [
+    ratio('native-ner fp32 / bare ORT loop fp32 (throughput, faster decoding)', over(fastest(['native-fp32', 'native-fp32-argmax']), speed('ort-fp32')), 0.95),
+    ratio('native-ner int8 / bare ORT loop int8 (throughput, faster decoding)', over(fastest(['native-int8', 'native-int8-argmax']), speed('ort-int8')), 0.95),
+    ratio('native-ner int8 / transformers.js int8 (throughput)', over(speed('native-int8'), speed('transformers-int8')), 4),
+    ratio('native-ner fp32 / transformers.js fp32 (throughput)', over(speed('native-fp32'), speed('transformers-fp32')), 1.6),
+    ratio('native-ner int8 / native-ner fp32 (throughput)', over(speed('native-int8'), speed('native-fp32')), 3),
+    {
+      measure: 'F1 of native-ner int8 − fp32 (points)',
+      value: f1Delta ?? null,
+      shown: f1Delta === undefined ? 'n/a' : `${f1Delta >= 0 ? '+' : '−'}${num(Math.abs(f1Delta), 2)}`,
+      target: 'within ±0.5',
+      met: f1Delta === undefined ? null : Math.abs(f1Delta) <= 0.5,
+    },
+    ratio(
+      `${concurrency?.callers ?? 64} concurrent / sequential single-sentence calls (native-ner fp32)`,
+      concurrency ? concurrency.concurrent / concurrency.sequential : undefined,
+      3,
+    ),
+    {
+      measure: 'tokenizer alone, one thread (tokens/s)',
+      value: tokenizerTokensPerSecond,
+      shown: tokenizerTokensPerSecond === null ? 'n/a' : `${num(tokenizerTokensPerSecond / 1e6, 2)} M`,
+      target: '≥ 5 M',
+      met: tokenizerTokensPerSecond === null ? null : tokenizerTokensPerSecond >= 5e6,
+    },
+  ];
+}
+
+/** @param {string[]} cells */
+const tableRow = (cells) => `| ${cells.join(' | ')} |`;
+
+/** @param {string[]} head @param {string[][]} body @param {string} [align] one of l/r per column */
+function table(head, body, align = '') {
+  const rule = head.map((_, i) => (align[i] === 'r' ? '---:' : '---'));
+  return [tableRow(head), tableRow(rule), ...body.map(tableRow)].join('\n');
+}
+
+/** @param {Report} report */
+export function toMarkdown(report) {
+  const { rows } = report;
+  const f1Cell = (/** @type {Row} */ row) => (row.result.scores ? num(row.result.scores.overall.f1, 4) : 'n/a');
+  const speedTable = table(
+    ['system', 'F1', 'sentences/s', 'tokens/s', 'p50 ms', 'p95 ms', 'peak RSS MB'],
+    rows.map((row) => [
+      row.label,
+      f1Cell(row),
+      num(row.sentencesPerSecond),
+      num(row.tokensPerSecond),
+      num(row.result.latency?.p50 ?? NaN, 2),
+      num(row.result.latency?.p95 ?? NaN, 2),
+      num(row.result.peakRssMB),
+    ]),
+    'lrrrrrr',
+  );
+
+  const scored = rows.filter((row) => row.result.scores);
+  const types = [...new Set(scored.flatMap((row) => Object.keys(row.result.scores?.byType ?? {})))].sort();
+  const accuracyTable = table(
+    ['system', 'precision', 'recall', 'F1', ...types.map((t) => `${t} F1`), 'tp', 'pred', 'gold'],
+    scored.map((row) => {
+      const { overall, byType } = /** @type {NonNullable<Measured['scores']>} */ (row.result.scores);
+      return [
+        row.label,
+        num(overall.precision, 4),
+        num(overall.recall, 4),
+        num(overall.f1, 4),
+        ...types.map((t) => (byType[t] ? num(byType[t].f1, 4) : 'n/a')),
+        num(overall.tp),
+        num(overall.pred),
+        num(overall.gold),
+      ];
+    }),
+    'lrrrrrrrrrr',
+  );
+
+  const sections = [report.header.join('\n\n')];
+  if (rows.length > 0) sections.push(speedTable);
+  if (scored.length > 0) sections.push(accuracyTable);
+  const { concurrency } = report;
+  if (concurrency) {
+    sections.push(
+      table(
+        ['native-ner fp32 (viterbi, average), one sentence per call', 'sentences/s'],
+        [
+          ['sequential: each call awaited before the next', num(concurrency.sequential)],
+          [`${concurrency.callers} concurrent callers (Promise.all over ${concurrency.callers} at a time)`, num(concurrency.concurrent)],
+          ...(concurrency.batched === null ? [] : [['for comparison: all sentences in one call', num(concurrency.batched)]]),
+        ],
+        'lr',
+      ),
+    );
+  }
+  sections.push(
+    table(
+      ['measure', 'measured', 'target', 'status'],
+      report.targets.map((t) => [t.measure, t.shown, t.target, t.met === null ? 'not measured' : t.met ? 'met' : '**missed**']),
+      'lrll',
+    ),
+  );
+  if (report.notes.length > 0) sections.push(report.notes.map((note) => `- ${note}`).join('\n'));
+  if (report.failures.length > 0) {
+    sections.push(['Failed:', ...report.failures.map((f) => `- ${f.label}: ${f.error.split('\n')[0]}`)].join('\n'));
+  }
+  return `${sections.join('\n\n')}\n`;
+}
+
+export { num };

@@ -1,0 +1,38 @@
+// One system's rounds, each a fresh process, merged into the figures the report shows.
+import { median, percentile } from './stats.mjs';
+
+/** @typedef {import('./types.js').ChildResult} ChildResult */
+/** @typedef {import('./types.js').Measured} Measured */
+
+/**
+ * Timings of all rounds pooled; memory the worst round's; scores and the batch search from the first round,
+ * with each round's F1 kept, since int8 results can differ from run to run.
+ * @param {ChildResult[]} rounds at least one
+ * @returns {Measured}
+ */
+export function mergeRounds(rounds) {
+  const { latencyMs: _firstLatency, ...first } = rounds[0];
+  /** @type {Measured} */
+  const merged = {
+    ...first,
+    loadSeconds: median(rounds.map((r) => r.loadSeconds)),
+    baselineRssMB: Math.min(...rounds.map((r) => r.baselineRssMB)),
+    peakRssMB: Math.max(...rounds.map((r) => r.peakRssMB)),
+    cpuSeconds: rounds.reduce((sum, r) => sum + r.cpuSeconds, 0),
+  };
+  if (first.runSeconds) merged.runSeconds = rounds.flatMap((r) => r.runSeconds ?? []);
+  const latencyMs = rounds.flatMap((r) => r.latencyMs ?? []);
+  if (latencyMs.length > 0) {
+    merged.latency = { samples: latencyMs.length, p50: percentile(latencyMs, 50), p95: percentile(latencyMs, 95) };
+  }
+  if (first.scores) merged.f1ByRound = rounds.map((r) => r.scores?.overall.f1 ?? NaN);
+  if (first.concurrency) {
+    merged.concurrency = {
+      callers: first.concurrency.callers,
+      sequentialSeconds: rounds.flatMap((r) => r.concurrency?.sequentialSeconds ?? []),
+      concurrentSeconds: rounds.flatMap((r) => r.concurrency?.concurrentSeconds ?? []),
+    };
+  }
+  if (first.tokenizer) merged.tokenizer = { rounds: rounds.flatMap((r) => r.tokenizer?.rounds ?? []) };
+  return merged;
+}

@@ -1,0 +1,399 @@
+// `npm run bench`: native-ner against the bare ONNX Runtime loop, transformers.js and a CRF baseline on the
+// CoNLL-2003 test set. Each system runs in processes of its own, one at a time, in rounds; the results are printed
+// as Markdown and written to bench/results/ (JSON, Markdown, SVG).
+//
+//   npm run bench                  the full run (a few minutes on 2 cores; the first also trains the CRF)
+//   npm run bench -- --quick       300 sentences, one pass each; results go to bench/.cache/quick-results/
+//   npm run bench -- --only=a,b    only the systems with these ids (see systemSpecs)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runChild } from './lib/children.mjs';
+import { loadTestSet, QUICK_SENTENCES } from './lib/dataset.mjs';
+import {
+  loadEval,
+  loadProject,
+  modelDir,
+  packageVersion,
+  partialResultsDir,
+  quickResultsDir,
+  repoRoot,
+  requireFromRepo,
+  resultsDir,
+  sharedDir,
+  testFile,
+  trainFile,
+} from './lib/paths.mjs';
+import { createProgress } from './lib/progress.mjs';
+import { mergeRounds } from './lib/rounds.mjs';
+import { num, targetsOf, toMarkdown, toRows } from './lib/report.mjs';
+import { machineBusySeconds, median, ownCpuSeconds } from './lib/stats.mjs';
+import { toSvg } from './lib/svg.mjs';
+import { FULL_TRAINING, QUICK_TRAINING } from './systems/crf-model.mjs';
+import { crfModelPath } from './systems/crf.mjs';
+import { ensureHfModelLayout, HF_MODEL_NAME, HF_MODEL_ROOT } from './systems/transformers-js.mjs';
+import { ortVersion } from './systems/ort-loop.mjs';
+
+/** @typedef {import('./lib/types.js').SystemSpec} SystemSpec */
+/** @typedef {import('./lib/types.js').Settings} Settings */
+/** @typedef {import('./lib/types.js').ChildResult} ChildResult */
+/** @typedef {import('./lib/types.js').Measured} Measured */
+
+const FULL_SETTINGS = { rounds: 3, latencySamples: 300 };
+const QUICK_SETTINGS = { rounds: 1, latencySamples: 50 };
+/** The counts of CoNLL-2003 test that the evaluator must reproduce (../shared/README.md). */
+const EXPECTED = { sentences: 3453, gold: 5648 };
+
+/** The model's files every system needs; stops early with a readable message when ../shared is missing. */
+function checkInputs() {
+  const needed = [join(repoRoot, 'dist', 'index.js'), testFile, trainFile, join(modelDir, 'model.onnx'), join(modelDir, 'model_int8.onnx')];
+  const missing = needed.filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    throw new Error(
+      `missing ${missing.map((p) => relative(repoRoot, p)).join(', ')}; the harness needs dist/ (npm run build:ts) and ` +
+        `the shared models and datasets at ${relative(repoRoot, sharedDir)}`,
+    );
+  }
+}
+
+/**
+ * The CRF model to tag with, and whether it must be trained first: the full model when cached; a --quick run
+ * without it trains (and caches) a small one rather than spend a minute and a half.
+ * @param {boolean} quick
+ */
+function planCrf(quick) {
+  const fullPath = crfModelPath(FULL_TRAINING);
+  const training = quick && !existsSync(fullPath) ? QUICK_TRAINING : FULL_TRAINING;
+  const path = training === FULL_TRAINING ? fullPath : crfModelPath(QUICK_TRAINING);
+  return { path, training, cached: existsSync(path) };
+}
+
+/**
+ * Every system, in the order they run.
+ * @param {Settings} settings
+ * @param {ReturnType<typeof planCrf>} crf
+ * @returns {SystemSpec[]}
+ */
+function systemSpecs(settings, crf) {
+  const ortProject = ortVersion('project');
+  const ortTransformers = ortVersion('transformers');
+  const transformers = packageVersion('@huggingface/transformers');
+  const fp32 = 'model.onnx';
+  const int8 = 'model_int8.onnx';
+  /** @type {Omit<SystemSpec, 'settings' | 'round'>[]} */
+  const specs = [
+    { id: 'native-fp32', label: 'native-ner fp32 (viterbi, average)', kind: 'native', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
+    { id: 'native-fp32-argmax', label: 'native-ner fp32 (argmax, average)', kind: 'native', modelFile: fp32, decoding: 'argmax', aggregation: 'average' },
+    { id: 'native-int8', label: 'native-ner int8 (viterbi, average)', kind: 'native', modelFile: int8, decoding: 'viterbi', aggregation: 'average' },
+    { id: 'native-int8-argmax', label: 'native-ner int8 (argmax, average)', kind: 'native', modelFile: int8, decoding: 'argmax', aggregation: 'average' },
+    { id: 'ort-fp32', label: `bare ORT ${ortProject} loop fp32`, kind: 'ort-loop', modelFile: fp32, ortPackage: 'project' },
+    { id: 'ort-int8', label: `bare ORT ${ortProject} loop int8`, kind: 'ort-loop', modelFile: int8, ortPackage: 'project' },
+    { id: 'transformers-fp32', label: `transformers.js ${transformers} fp32`, kind: 'transformers', dtype: 'fp32' },
+    { id: 'transformers-int8', label: `transformers.js ${transformers} int8 (q8)`, kind: 'transformers', dtype: 'q8' },
+    { id: 'ort-tjs-fp32', label: `bare ORT ${ortTransformers} loop fp32 (transformers.js's)`, kind: 'ort-loop', modelFile: fp32, ortPackage: 'transformers' },
+    { id: 'ort-tjs-int8', label: `bare ORT ${ortTransformers} loop int8 (transformers.js's)`, kind: 'ort-loop', modelFile: int8, ortPackage: 'transformers' },
+    { id: 'crf', label: 'CRF (CRFsuite, word features)', kind: 'crf', crfModelPath: crf.path },
+    { id: 'concurrency', label: 'native-ner fp32: concurrent vs sequential calls', kind: 'concurrency', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
+    { id: 'tokenizer', label: 'native tokenizer alone', kind: 'tokenizer' },
+  ];
+  if (!crf.cached) {
+    const training = crf.training === FULL_TRAINING ? 'full' : `${QUICK_TRAINING.sentences} sentences`;
+    specs.unshift({ id: 'crf-train', label: `CRF training (${training}, cached afterwards)`, kind: 'crf-train', crfModelPath: crf.path, crfTraining: crf.training });
+  }
+  return specs.map((spec) => ({ hfModelRoot: HF_MODEL_ROOT, hfModelName: HF_MODEL_NAME, ...spec, settings, round: 0 }));
+}
+
+function gitState() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return { commit: 'unknown', dirty: false };
+  }
+}
+
+/** Above this share of the CPU taken by other processes, the run's speed figures are flagged as unreliable. */
+const BUSY_MACHINE_SHARE = 0.03;
+
+/**
+ * The share of the machine's CPU time that processes other than the harness and its children used since the
+ * `start` readings, or null where /proc/stat cannot be read.
+ * @param {{ busy: number | null; own: number; wall: number }} start
+ * @param {number[]} childCpuSeconds
+ */
+function otherProcessesShare(start, childCpuSeconds) {
+  const busyNow = machineBusySeconds();
+  if (start.busy === null || busyNow === null) return null;
+  const ours = ownCpuSeconds() - start.own + childCpuSeconds.reduce((sum, s) => sum + s, 0);
+  const capacity = ((performance.now() - start.wall) / 1000) * cpus().length;
+  return Math.max(0, (busyNow - start.busy - ours) / capacity);
+}
+
+/** Writes through a temporary name, so a file in bench/results/ is always a whole run's. */
+function writeAtomically(/** @type {string} */ path, /** @type {string} */ content) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, content);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** @param {number[]} values */
+function baselineRange(values) {
+  if (values.length === 0) return 'n/a';
+  const [low, high] = [Math.min(...values), Math.max(...values)].map((v) => num(v));
+  return low === high ? low : `${low}–${high}`;
+}
+
+/**
+ * Trains the CRF if asked, then runs the systems round after round, each system once per round in a fresh
+ * process; a failing system is recorded and left out of later rounds, and the rest go on.
+ * @param {SystemSpec[]} specs
+ * @param {number} rounds
+ */
+async function runSystems(specs, rounds) {
+  const training = specs.filter((spec) => spec.kind === 'crf-train');
+  const systems = specs.filter((spec) => spec.kind !== 'crf-train');
+  const progress = createProgress(training.length + systems.length * rounds);
+  const atStart = { busy: machineBusySeconds(), own: ownCpuSeconds(), wall: performance.now() };
+  /** @type {Map<string, ChildResult[]>} */
+  const resultsById = new Map();
+  /** @type {{ id: string; label: string; error: string }[]} */
+  const failures = [];
+  /** @type {string[]} */
+  const childOutput = [];
+  let step = 0;
+
+  const run = async (/** @type {SystemSpec} */ spec) => {
+    const index = step++;
+    const label = rounds > 1 && spec.kind !== 'crf-train' ? `${spec.label} (round ${spec.round + 1}/${rounds})` : spec.label;
+    const started = performance.now();
+    try {
+      const { result, stderr } = await runChild(spec, (fraction, what) => progress.update(index, label, fraction, what));
+      resultsById.set(spec.id, [...(resultsById.get(spec.id) ?? []), result]);
+      if (stderr) childOutput.push(`${spec.id} wrote to stderr: ${stderr.split('\n').slice(-3).join(' / ')}`);
+      progress.done(index, label, (performance.now() - started) / 1000);
+    } catch (error) {
+      failures.push({ id: spec.id, label: spec.label, error: error instanceof Error ? error.message : String(error) });
+      progress.done(index, label, (performance.now() - started) / 1000, 'FAILED');
+    }
+  };
+
+  for (const spec of training) await run(spec);
+  for (let round = 0; round < rounds; round++) {
+    for (const spec of systems) {
+      if (failures.some((f) => f.id === spec.id)) continue;
+      const batchSetting = resultsById.get(spec.id)?.[0]?.batchSearch?.chosen;
+      await run({ ...spec, round, ...(batchSetting ? { batchSetting } : {}) });
+    }
+  }
+  progress.finish();
+
+  const all = [...resultsById.values()].flat();
+  const otherCpuShare = otherProcessesShare(atStart, all.map((result) => result.cpuSeconds));
+  /** @type {{ spec: SystemSpec; result: Measured }[]} */
+  const measured = specs.flatMap((spec) => {
+    const results = resultsById.get(spec.id);
+    return results && !failures.some((f) => f.id === spec.id) ? [{ spec, result: mergeRounds(results) }] : [];
+  });
+  return { measured, failures, childOutput, otherCpuShare };
+}
+
+/**
+ * What a reader needs to interpret the tables: how each system was run, and anything that makes a figure suspect.
+ * @param {object} run
+ * @param {{ spec: SystemSpec; result: Measured }[]} run.measured
+ * @param {Settings} run.settings
+ * @param {import('./lib/report.mjs').Report['concurrency']} run.concurrency
+ * @param {{ tokens: number; seconds: number }[] | undefined} run.tokenizerRounds
+ * @param {{ sentences: number; iterations: number; seconds: number } | null} run.crfTraining
+ * @param {boolean} run.crfTrainedNow
+ * @param {boolean} run.crfIsFull
+ * @param {number | null} run.otherCpuShare
+ * @param {{ sentences: number; entities: number }} run.stats
+ * @param {string[]} run.childOutput
+ */
+function notesOf(run) {
+  const resultOf = (/** @type {string} */ id) => run.measured.find(({ spec }) => spec.id === id);
+  const notes = [];
+  if (run.otherCpuShare !== null && run.otherCpuShare > BUSY_MACHINE_SHARE) {
+    notes.push('**Warning: the machine was not idle during this run; the speed figures understate every system. Rerun on an idle machine.**');
+  }
+  if (!run.settings.quick && (run.stats.sentences !== EXPECTED.sentences || run.stats.entities !== EXPECTED.gold)) {
+    notes.push(
+      `**Warning: expected ${EXPECTED.sentences} sentences and ${EXPECTED.gold} gold entities, read ${run.stats.sentences} and ${run.stats.entities}.**`,
+    );
+  }
+  const native = resultOf('native-fp32') ?? resultOf('native-int8');
+  if (native) {
+    notes.push(`native-ner: ${native.result.notes[0]}; batches by its defaults (64 texts, 8,192 padded tokens); all sentences in one extract call.`);
+  }
+  const ort = resultOf('ort-fp32') ?? resultOf('ort-int8');
+  if (ort) notes.push(`Bare ORT loop: ${ort.result.notes[0]}; ids from the native tokenizer, feeds built before timing: the model's own cost, a floor.`);
+  const transformers = ['transformers-fp32', 'transformers-int8'].map(resultOf).filter((m) => m !== undefined);
+  for (const { spec, result } of transformers) {
+    const search = result.batchSearch;
+    if (!search) continue;
+    const trials = search.trials.map((t) => `${t.order} ${t.batchSize}: ${num(t.sentences / t.seconds)}/s`).join(', ');
+    notes.push(
+      `${spec.label}: batch ${search.chosen.batchSize}, ${search.chosen.order} order, the fastest of (sentences/s on ` +
+        `${num(search.trials[0]?.sentences ?? 0)} sentences) ${trials}. ONNX Runtime session options: transformers.js's defaults.`,
+    );
+  }
+  if (transformers.length > 0) {
+    notes.push(
+      "transformers.js F1: its token-classification pipeline has only aggregation 'none' and 'simple' and gives no character " +
+        "offsets; the harness runs 'none' and tags each word as its first subword (the reference pipeline's 'first'), with offsets " +
+        "from the native tokenizer (token ids checked equal for every text). 'average' needs probabilities the pipeline does not return.",
+    );
+  }
+  for (const { spec, result } of run.measured) {
+    const f1s = result.f1ByRound ?? [];
+    if (new Set(f1s).size > 1) {
+      notes.push(`${spec.label}: F1 differed between rounds (${f1s.map((f) => num(f, 4)).join(', ')}); the tables show the first round's.`);
+    }
+  }
+  const { crfTraining } = run;
+  if (crfTraining) {
+    notes.push(
+      `CRF: trained on ${run.crfIsFull ? 'all' : 'the first'} ${num(crfTraining.sentences)} sentences of eng.train (IOB2) with ` +
+        `${crfTraining.iterations} L-BFGS iterations in ${num(crfTraining.seconds)} s${run.crfTrainedNow ? '' : ' (cached, not part of this run)'}; ` +
+        'features: word, lowercase, prefixes and suffixes up to 3, short shape, title/upper/digit flags, for the word and two either side. ' +
+        'It sees gold word boundaries (text split on spaces).' +
+        (run.crfIsFull ? '' : ' **A reduced --quick model.**'),
+    );
+  }
+  if (run.concurrency) {
+    notes.push(
+      `Concurrency: ${num(run.settings.sentences)} single-sentence extract calls per round, awaited one by one vs ` +
+        `${run.concurrency.callers} in flight at a time, median over rounds, on the extract API as it stands.`,
+    );
+  }
+  if (run.tokenizerRounds) {
+    notes.push(
+      'Tokenizer: Tokenizer.countTokens over the test texts on the JS thread for at least 1 s per round, median over rounds; ' +
+        'WordPiece tokens without [CLS]/[SEP].',
+    );
+  }
+  return [...notes, ...run.childOutput];
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const quick = values.quick ?? false;
+  const only = values.only?.split(',').map((id) => id.trim());
+  checkInputs();
+
+  const { dataset, texts } = loadTestSet(quick ? QUICK_SENTENCES : undefined);
+  /** @type {Settings} */
+  const settings = { quick, sentences: texts.length, ...(quick ? QUICK_SETTINGS : FULL_SETTINGS) };
+  const stats = loadEval().datasetStats(dataset);
+  const { Tokenizer } = loadProject();
+  const tokenizer = Tokenizer.fromFile(join(modelDir, 'tokenizer.json'));
+  const modelTokens = texts.reduce((sum, text) => sum + tokenizer.encode(text).ids.length, 0);
+
+  const crf = planCrf(quick);
+  ensureHfModelLayout();
+  const specs = systemSpecs(settings, crf).filter(
+    (spec) => !only || only.includes(spec.id) || (spec.kind === 'crf-train' && only.includes('crf')),
+  );
+  const { measured, failures, childOutput, otherCpuShare } = await runSystems(specs, settings.rounds);
+
+  const resultOf = (/** @type {string} */ id) => measured.find(({ spec }) => spec.id === id)?.result;
+  const trained = resultOf('crf-train')?.training;
+  const crfInfoPath = `${crf.path}.json`;
+  if (trained) writeAtomically(crfInfoPath, `${JSON.stringify(trained, null, 2)}\n`);
+  const crfTraining = trained ?? (existsSync(crfInfoPath) ? JSON.parse(readFileSync(crfInfoPath, 'utf8')) : null);
+
+  const rows = toRows(measured, { sentences: texts.length, modelTokens });
+  const concurrencyResult = resultOf('concurrency')?.concurrency;
+  const concurrency = concurrencyResult
+    ? {
+        callers: concurrencyResult.callers,
+        sequential: texts.length / median(concurrencyResult.sequentialSeconds),
+        concurrent: texts.length / median(concurrencyResult.concurrentSeconds),
+        batched: rows.find((row) => row.id === 'native-fp32')?.sentencesPerSecond ?? null,
+      }
+    : null;
+  const tokenizerRounds = resultOf('tokenizer')?.tokenizer?.rounds;
+  const tokenizerTokensPerSecond = tokenizerRounds ? median(tokenizerRounds.map((r) => r.tokens / r.seconds)) : null;
+  const targets = targetsOf(rows, concurrency, tokenizerTokensPerSecond);
+
+  const git = gitState();
+  const version = /** @type {{ version: string }} */ (requireFromRepo('./package.json')).version;
+  const cpu = cpus();
+  const machine = `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}`;
+  const date = new Date().toISOString().slice(0, 10);
+  const flags = [...(quick ? ['--quick'] : []), ...(only ? [`--only=${only.join(',')}`] : [])];
+  const command = `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
+  const header = [
+    `\`${command}\`, ${date}, native-ner ${version} at ${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}; ${machine}.`,
+    `Data: CoNLL-2003 test${quick ? `, ${texts.length} of its sentences spread evenly (--quick)` : ''}: ${num(stats.sentences)} sentences, ` +
+      `${num(stats.entities)} gold entities, ${num(modelTokens)} model tokens ([CLS]/[SEP] included, no padding; tokens/s divides this same count for every system).`,
+    `Method: ${settings.rounds === 1 ? '1 round' : `${settings.rounds} rounds`}; in each, every system runs in a fresh process of its own, ` +
+      `one at a time: a warm-up, one timed pass over all sentences, then its share of ${settings.latencySamples} single-sentence requests ` +
+      `(one at a time, spread over the set). Throughput is ${settings.rounds === 1 ? 'that pass' : 'the median over rounds'}; ` +
+      'p50/p95 pool all requests; peak RSS is the highest ' +
+      `process high-water mark (Node and the test set included: ${baselineRange(measured.map(({ result }) => result.baselineRssMB))} MB ` +
+      'before a system loads).',
+  ];
+  if (otherCpuShare !== null) header.push(`Other processes used ${num(100 * otherCpuShare, 1)}% of the machine's CPU time during the run.`);
+  const notes = notesOf({
+    measured,
+    settings,
+    concurrency,
+    tokenizerRounds,
+    crfTraining,
+    crfTrainedNow: trained !== undefined,
+    crfIsFull: crf.training === FULL_TRAINING,
+    otherCpuShare,
+    stats,
+    childOutput,
+  });
+
+  const markdown = toMarkdown({ header, rows, concurrency, tokenizerTokensPerSecond, targets, notes, failures });
+  process.stdout.write(markdown);
+
+  // Only a full run of every system replaces the committed results.
+  const outDir = quick ? quickResultsDir : only ? partialResultsDir : resultsDir;
+  const json = {
+    command,
+    date: new Date().toISOString(),
+    git,
+    machine: { cpu: cpu[0]?.model.trim(), cores: cpu.length, memoryGiB: totalmem() / 2 ** 30, os: `Linux ${release()}`, node: process.version },
+    versions: {
+      'native-ner': version,
+      'onnxruntime-node': packageVersion('onnxruntime-node'),
+      '@huggingface/transformers': packageVersion('@huggingface/transformers'),
+      'onnxruntime-node (transformers.js)': ortVersion('transformers'),
+      crfsuite: packageVersion('crfsuite'),
+    },
+    dataset: { file: relative(repoRoot, testFile), ...stats, modelTokens },
+    settings,
+    systems: measured.map(({ spec, result }) => {
+      const row = rows.find((r) => r.id === spec.id);
+      return { label: spec.label, spec, ...result, sentencesPerSecond: row?.sentencesPerSecond, tokensPerSecond: row?.tokensPerSecond };
+    }),
+    concurrency,
+    tokenizerTokensPerSecond,
+    otherCpuShare,
+    crfTraining,
+    targets,
+    notes,
+    failures,
+  };
+  writeAtomically(join(outDir, 'bench.json'), `${JSON.stringify(json, null, 2)}\n`);
+  writeAtomically(join(outDir, 'bench.md'), markdown);
+  if (rows.length > 0) writeAtomically(join(outDir, 'bench.svg'), toSvg(rows, `${num(texts.length)} sentences · ${machine} · ${date}`));
+  process.stderr.write(`bench: wrote ${relative(repoRoot, outDir)}/bench.{json,md${rows.length > 0 ? ',svg' : ''}}\n`);
+  if (failures.length > 0) {
+    for (const failure of failures) process.stderr.write(`\nbench: ${failure.label} failed:\n${failure.error}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
