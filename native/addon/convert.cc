@@ -24,7 +24,8 @@ std::u16string ToU16String(const Napi::Value& value, const char* what) {
 
 namespace {
 
-int ReadThreads(const Napi::Object& object, const char* key) {
+// A thread count or device ordinal: an integer from 0 to 1024; absent is 0 (the default).
+int ReadSmallCount(const Napi::Object& object, const char* key) {
   Napi::Value v = object.Get(key);
   if (v.IsUndefined()) return 0;
   if (!v.IsNumber()) throw Napi::TypeError::New(object.Env(), std::string(key) + " must be a number");
@@ -51,8 +52,8 @@ ModelParams ToModelParams(const Napi::Value& value) {
   params.directory = ReadString(object, "directory");
   params.model_file = ReadString(object, "modelFile");
   params.ort_library_path = ReadString(object, "ortLibraryPath");
-  params.session.intra_op_threads = ReadThreads(object, "intraOpThreads");
-  params.session.inter_op_threads = ReadThreads(object, "interOpThreads");
+  params.session.intra_op_threads = ReadSmallCount(object, "intraOpThreads");
+  params.session.inter_op_threads = ReadSmallCount(object, "interOpThreads");
   const std::string device = ReadString(object, "device");
   if (device == "cuda") {
     params.session.device = Device::kCuda;
@@ -61,7 +62,7 @@ ModelParams ToModelParams(const Napi::Value& value) {
   } else if (!device.empty() && device != "cpu") {
     throw MakeError(object.Env(), ErrorCode::kInvalidArgument, "device must be 'cpu', 'cuda' or 'auto'");
   }
-  params.session.device_id = ReadThreads(object, "deviceId");
+  params.session.device_id = ReadSmallCount(object, "deviceId");
   Napi::Value optimize = object.Get("optimizeGraph");
   if (!optimize.IsUndefined()) params.session.optimize_graph = optimize.ToBoolean().Value();
   return params;
@@ -71,7 +72,7 @@ EngineParams ToEngineParams(const Napi::Value& value) {
   if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "model parameters must be an object");
   Napi::Object object = value.As<Napi::Object>();
   EngineParams params;
-  params.worker_threads = static_cast<size_t>(ReadThreads(object, "workerThreads"));
+  params.worker_threads = static_cast<size_t>(ReadSmallCount(object, "workerThreads"));
   Napi::Value wait = object.Get("maxWaitMs");
   if (!wait.IsUndefined()) {
     if (!wait.IsNumber()) throw Napi::TypeError::New(object.Env(), "maxWaitMs must be a number");

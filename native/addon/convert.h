@@ -38,14 +38,11 @@ template <typename F>
 auto GuardCore(Napi::Env env, F&& body) -> decltype(body()) {
   try {
     return body();
-  } catch (const Error& e) {
-    throw MakeError(env, e.code(), e.what());
-  } catch (const std::bad_alloc&) {
-    throw MakeError(env, ErrorCode::kInternal, "out of memory");
   } catch (const Napi::Error&) {
     throw;
-  } catch (const std::exception& e) {
-    throw MakeError(env, ErrorCode::kInternal, e.what());
+  } catch (...) {
+    const Error error = ErrorFromException(std::current_exception());
+    throw MakeError(env, error.code(), error.what());
   }
 }
 

@@ -2,7 +2,6 @@
 
 #include <exception>
 #include <mutex>
-#include <new>
 
 #include "addon/convert.h"
 
@@ -14,27 +13,16 @@ PromiseWorker::PromiseWorker(Napi::Env env, const char* name)
 void PromiseWorker::Execute() {
   try {
     Work();
-  } catch (const Error& e) {
-    failed_ = true;
-    error_code_ = e.code();
-    error_message_ = e.what();
-  } catch (const std::bad_alloc&) {
-    failed_ = true;
-    error_message_ = "out of memory";
-  } catch (const std::exception& e) {
-    failed_ = true;
-    error_message_ = e.what();
   } catch (...) {
-    failed_ = true;
-    error_message_ = "unknown native exception";
+    error_ = ErrorFromException(std::current_exception());
   }
 }
 
 void PromiseWorker::OnOK() {
   Napi::Env env = Env();
   Napi::HandleScope scope(env);
-  if (failed_) {
-    deferred_.Reject(MakeError(env, error_code_, error_message_).Value());
+  if (error_) {
+    deferred_.Reject(MakeError(env, error_->code(), error_->what()).Value());
     return;
   }
   try {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/engine/extract.h"
@@ -32,9 +33,7 @@ class PromiseWorker : public Napi::AsyncWorker {
   void OnError(const Napi::Error& error) final;
 
   Napi::Promise::Deferred deferred_;
-  bool failed_ = false;
-  ErrorCode error_code_ = ErrorCode::kInternal;
-  std::string error_message_;
+  std::optional<Error> error_;  // set when Work() failed
 };
 
 class LoadModelWorker : public PromiseWorker {

@@ -2,6 +2,8 @@
 // ErrorCodeName(code()), so every code here is part of the public API (documented in README.md).
 #pragma once
 
+#include <exception>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -40,5 +42,21 @@ class Error : public std::runtime_error {
  private:
   ErrorCode code_;
 };
+
+// The nn::Error for an exception caught where it cannot travel on (an engine thread, the N-API boundary):
+// nn::Error as it is, anything else as kInternal.
+inline Error ErrorFromException(std::exception_ptr caught) {
+  try {
+    std::rethrow_exception(caught);
+  } catch (const Error& e) {
+    return e;
+  } catch (const std::bad_alloc&) {
+    return Error(ErrorCode::kInternal, "out of memory");
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::kInternal, e.what());
+  } catch (...) {
+    return Error(ErrorCode::kInternal, "unknown native exception");
+  }
+}
 
 }  // namespace nn

@@ -150,7 +150,7 @@ std::shared_ptr<const Model> Model::Load(const ModelParams& params) {
 
   model->tokenizer_ = Tokenizer::FromFile(RequireFile(params.directory, "tokenizer.json", "the tokenizer"));
   model->subwords_ = SubwordRule::FromTokenizer(*model->tokenizer_);
-  if (model->tokenizer_->prefix_ids().size() + model->tokenizer_->suffix_ids().size() >= model->max_tokens_) {
+  if (model->tokenizer_->template_size() >= model->max_tokens_) {
     throw Error(ErrorCode::kInvalidModel, "the model window of " + std::to_string(model->max_tokens_) +
                                               " tokens cannot hold the tokenizer's special tokens");
   }

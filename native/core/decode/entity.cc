@@ -25,4 +25,15 @@ void EntityColumns::Append(const std::vector<Entity>& text_entities) {
   offsets.push_back(static_cast<uint32_t>(starts.size()));
 }
 
+void EntityColumns::AppendColumns(const EntityColumns& other, uint32_t first_text) {
+  const uint32_t base = static_cast<uint32_t>(entity_count());
+  for (size_t i = 1; i < other.offsets.size(); ++i) offsets.push_back(base + other.offsets[i]);
+  for (uint32_t text : other.text_index) text_index.push_back(first_text + text);
+  starts.insert(starts.end(), other.starts.begin(), other.starts.end());
+  ends.insert(ends.end(), other.ends.begin(), other.ends.end());
+  labels.insert(labels.end(), other.labels.begin(), other.labels.end());
+  scores.insert(scores.end(), other.scores.begin(), other.scores.end());
+  tokens.insert(tokens.end(), other.tokens.begin(), other.tokens.end());
+}
+
 }  // namespace nn

@@ -28,6 +28,8 @@ struct EntityColumns {
 
   void Reserve(size_t texts, size_t entities);
   void Append(const std::vector<Entity>& text_entities);  // adds the next text's entities
+  // Adds the texts of `other`, whose first text is text `first_text` here (a call's results, part by part).
+  void AppendColumns(const EntityColumns& other, uint32_t first_text);
   size_t text_count() const { return offsets.size() - 1; }
   size_t entity_count() const { return starts.size(); }
 };

@@ -50,7 +50,7 @@ RequestWindows CutIntoWindows(const Model& model, const ExtractRequest& request,
 
 void CheckRequest(const Model& model, const ExtractRequest& request, size_t first_text) {
   const ExtractOptions& options = request.options;
-  const size_t template_tokens = model.tokenizer().prefix_ids().size() + model.tokenizer().suffix_ids().size();
+  const size_t template_tokens = model.tokenizer().template_size();
   const size_t content = model.max_tokens() - template_tokens;
   if (options.stride >= content) {
     throw Error(ErrorCode::kInvalidArgument, "stride " + std::to_string(options.stride) +
@@ -138,7 +138,7 @@ ExtractJob::ExtractJob(const Model& model, ExtractRequest* request, size_t first
   CheckRequest(model, *request, first_text);
   const ExtractOptions& options = request->options;
   if (model.head() == NerHead::kSpan) {
-    const size_t template_tokens = model.tokenizer().prefix_ids().size() + model.tokenizer().suffix_ids().size();
+    const size_t template_tokens = model.tokenizer().template_size();
     s.words.reserve(request->texts.size());
     s.cut = CutIntoWindows(model, *request, [&](size_t i, const Encoding& bare, const RequestWindows& so_far) {
       s.words.emplace_back(request->texts[i]);
@@ -232,24 +232,6 @@ OutputTensor RunBatch(const Model& model, const std::vector<const Encoding*>& wi
                                               "] from config.json (labels, span width)");
   }
   return output;
-}
-
-void RunExtract(const Model& model, ExtractRequest* request) {
-  ExtractJob job(model, request);
-  std::vector<size_t> lengths(job.window_count());
-  for (size_t w = 0; w < lengths.size(); ++w) lengths[w] = job.window(w).size();
-  const size_t floats_per_row_token = FloatsPerToken(job.output_dims());
-  BatchInputs inputs;
-  std::vector<const Encoding*> windows;
-  for (const BatchPlan& plan : PlanBatches(lengths, request->options.batch)) {
-    windows.clear();
-    for (uint32_t w : plan.items) windows.push_back(&job.window(w));
-    const OutputTensor output = RunBatch(model, windows, plan.sequence, job.output_dims(), &inputs);
-    for (size_t row = 0; row < plan.items.size(); ++row) {
-      job.DecodeWindow(plan.items[row], output.data() + row * plan.sequence * floats_per_row_token);
-    }
-  }
-  job.Finish();
 }
 
 }  // namespace nn

@@ -44,11 +44,13 @@ struct ExtractRequest {
 
 // One request's texts cut into model windows. Windows may be decoded in any order and from any thread (each
 // writes only its own slot) as their batch's output arrives; Finish() then fills request->result. The engine
-// mixes the windows of many jobs into shared batches; RunExtract runs one job's windows alone.
+// (engine/scheduler.h) mixes the windows of many jobs into shared batches.
 class ExtractJob {
  public:
   // Decodes UTF-8 input, checks the request, tokenizes its texts and cuts them into windows. `first_text` is
-  // the index of the request's first text among the caller's, for error messages. Throws nn::Error as RunExtract.
+  // the index of the request's first text among the caller's, for error messages. Throws nn::Error:
+  // kInvalidArgument when the stride leaves no room in the window, kTextTooLong naming the first text over
+  // max_text_length.
   ExtractJob(const Model& model, ExtractRequest* request, size_t first_text = 0);
   ~ExtractJob();
   ExtractJob(const ExtractJob&) = delete;
@@ -75,9 +77,5 @@ OutputTensor RunBatch(const Model& model, const std::vector<const Encoding*>& wi
 
 // Floats per token in an output of `output_dims`.
 size_t FloatsPerToken(const std::vector<size_t>& output_dims);
-
-// The whole request on the calling thread. Fills request->result. Throws nn::Error: kInvalidArgument when the
-// stride leaves no room in the window, kTextTooLong naming the first text over max_text_length.
-void RunExtract(const Model& model, ExtractRequest* request);
 
 }  // namespace nn

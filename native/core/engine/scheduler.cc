@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <exception>
 #include <iterator>
-#include <new>
 #include <tuple>
 
 namespace nn {
@@ -34,33 +33,6 @@ void AbandonAllEngines() {
   Registry& registry = Engines();
   std::lock_guard<std::mutex> lock(registry.mutex);
   for (Engine* engine : registry.engines) engine->Abandon();
-}
-
-// Error for an exception caught on an engine thread.
-Error ToError(std::exception_ptr caught) {
-  try {
-    std::rethrow_exception(caught);
-  } catch (const Error& e) {
-    return e;
-  } catch (const std::bad_alloc&) {
-    return Error(ErrorCode::kInternal, "out of memory");
-  } catch (const std::exception& e) {
-    return Error(ErrorCode::kInternal, e.what());
-  } catch (...) {
-    return Error(ErrorCode::kInternal, "unknown native exception");
-  }
-}
-
-// Appends a part's result, whose first text is text `first_text` of the call.
-void AppendColumns(EntityColumns&& part, size_t first_text, EntityColumns* call) {
-  const uint32_t base = static_cast<uint32_t>(call->entity_count());
-  for (size_t i = 1; i < part.offsets.size(); ++i) call->offsets.push_back(base + part.offsets[i]);
-  for (uint32_t text : part.text_index) call->text_index.push_back(static_cast<uint32_t>(first_text) + text);
-  call->starts.insert(call->starts.end(), part.starts.begin(), part.starts.end());
-  call->ends.insert(call->ends.end(), part.ends.begin(), part.ends.end());
-  call->labels.insert(call->labels.end(), part.labels.begin(), part.labels.end());
-  call->scores.insert(call->scores.end(), part.scores.begin(), part.scores.end());
-  call->tokens.insert(call->tokens.end(), part.tokens.begin(), part.tokens.end());
 }
 
 }  // namespace
@@ -211,7 +183,7 @@ void Engine::CutPart(Part* part) {
   try {
     part->job = std::make_unique<ExtractJob>(*model_, &part->request, part->first_text);
   } catch (...) {
-    part->call->Fail(ToError(std::current_exception()));
+    part->call->Fail(ErrorFromException(std::current_exception()));
     FinishPart(part);
     return;
   }
@@ -302,7 +274,7 @@ void Engine::RunRound(std::vector<PendingWindow>& round) {
       try {
         output = std::make_shared<OutputTensor>(RunBatch(*model_, windows, plan.sequence, dims, &inputs));
       } catch (...) {
-        const Error error = ToError(std::current_exception());
+        const Error error = ErrorFromException(std::current_exception());
         for (const PendingWindow& p : batch) {
           p.part->call->Fail(error);
           WindowDone(p.part);
@@ -324,7 +296,7 @@ void Engine::RunRound(std::vector<PendingWindow>& round) {
             try {
               part->job->DecodeWindow(batch[row].window, output->data() + row * row_floats);
             } catch (...) {
-              part->call->Fail(ToError(std::current_exception()));
+              part->call->Fail(ErrorFromException(std::current_exception()));
             }
           }
           WindowDone(part);
@@ -346,7 +318,7 @@ void Engine::FinishPart(Part* part) {
     try {
       part->job->Finish();
     } catch (...) {
-      call->Fail(ToError(std::current_exception()));
+      call->Fail(ErrorFromException(std::current_exception()));
     }
   }
   part->job.reset();  // frees the part's windows as soon as it is done
@@ -366,7 +338,7 @@ void Engine::FinishCall(Call* call) {
   } else {
     result = EntityColumns{};
     for (const std::unique_ptr<Part>& part : call->parts) {
-      AppendColumns(std::move(part->request.result), part->first_text, &result);
+      result.AppendColumns(part->request.result, static_cast<uint32_t>(part->first_text));
     }
   }
   call->parts.clear();

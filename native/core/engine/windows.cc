@@ -29,7 +29,7 @@ void AppendSlice(const Encoding& bare, size_t begin, size_t end, Encoding* out) 
 
 void SplitIntoWindows(const Encoding& bare, const Tokenizer& tokenizer, size_t max_tokens, size_t stride,
                       std::vector<Encoding>* windows, std::vector<size_t>* begins) {
-  const size_t template_tokens = tokenizer.prefix_ids().size() + tokenizer.suffix_ids().size();
+  const size_t template_tokens = tokenizer.template_size();
   const size_t content = max_tokens - template_tokens;
   const size_t step = content - stride;
   // Windows start every `step` tokens until one reaches the end; an empty text still gets one window.

@@ -44,6 +44,8 @@ class Tokenizer {
   // so a caller that splits a long text into windows can wrap each window itself.
   virtual const std::vector<int32_t>& prefix_ids() const = 0;
   virtual const std::vector<int32_t>& suffix_ids() const = 0;
+  // How many tokens the template adds around a text (2 for [CLS] ... [SEP]).
+  size_t template_size() const { return prefix_ids().size() + suffix_ids().size(); }
 
   virtual size_t vocab_size() const = 0;
   virtual int32_t unk_id() const = 0;
