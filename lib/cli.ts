@@ -4,9 +4,9 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { NerError } from './errors';
-import { evaluate, formatEvaluation, readConll, readGenia, type Dataset, type EvaluateOptions } from './eval';
+import { evaluate, formatEvaluation, readConll, readGenia, type Dataset } from './eval';
 import { NativeNer } from './ner';
-import type { ModelOptions } from './options';
+import type { ExtractOptions, ModelOptions } from './options';
 import { createService } from './server';
 import { readTexts } from './stream';
 
@@ -143,44 +143,67 @@ function spanThreshold(value: string | undefined): number | undefined {
   return threshold;
 }
 
+// Flags of every command that loads a model, and how they become model options.
+const MODEL_FLAGS = {
+  model: { type: 'string' },
+  'model-file': { type: 'string' },
+  threads: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function modelOptionsOf(values: { model?: string; 'model-file'?: string; threads?: string }): { dir: string; options: ModelOptions } {
+  if (!values.model) throw new UsageError('--model DIR is required');
+  const options: ModelOptions = {};
+  if (values['model-file']) options.modelFile = values['model-file'];
+  options.intraOpThreads = positiveInteger(values.threads, '--threads');
+  return { dir: values.model, options };
+}
+
+// Flags that choose how entities are decoded (extract and eval), and how they become extract options.
+const DECODING_FLAGS = {
+  aggregation: { type: 'string' },
+  decoding: { type: 'string' },
+  'span-mode': { type: 'string' },
+  'span-threshold': { type: 'string' },
+  'batch-size': { type: 'string' },
+} as const;
+
+function decodingOptionsOf(values: {
+  aggregation?: string;
+  decoding?: string;
+  'span-mode'?: string;
+  'span-threshold'?: string;
+  'batch-size'?: string;
+}): ExtractOptions {
+  // Names are checked by the options themselves, with the list of accepted values in the message.
+  return {
+    aggregation: values.aggregation as ExtractOptions['aggregation'],
+    decoding: values.decoding as ExtractOptions['decoding'],
+    spanMode: values['span-mode'] as ExtractOptions['spanMode'],
+    spanThreshold: spanThreshold(values['span-threshold']),
+    batchSize: positiveInteger(values['batch-size'], '--batch-size'),
+  };
+}
+
 async function extract(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      'model-file': { type: 'string' },
-      aggregation: { type: 'string' },
-      decoding: { type: 'string' },
-      'span-mode': { type: 'string' },
-      'span-threshold': { type: 'string' },
-      stride: { type: 'string' },
-      'batch-size': { type: 'string' },
-      threads: { type: 'string' },
-      jsonl: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...MODEL_FLAGS, ...DECODING_FLAGS, stride: { type: 'string' }, jsonl: { type: 'boolean' } },
   });
   if (values.help) {
     console.log(EXTRACT_USAGE);
     return;
   }
-  if (!values.model) throw new UsageError('--model DIR is required');
-  const options: ModelOptions = {};
-  if (values['model-file']) options.modelFile = values['model-file'];
-  if (values.aggregation) options.aggregation = values.aggregation as ModelOptions['aggregation'];
-  if (values.decoding) options.decoding = values.decoding as ModelOptions['decoding'];
-  if (values['span-mode']) options.spanMode = values['span-mode'] as ModelOptions['spanMode'];
-  options.spanThreshold = spanThreshold(values['span-threshold']);
+  const { dir, options } = modelOptionsOf(values);
+  Object.assign(options, decodingOptionsOf(values));
   if (values.stride !== undefined) {
     const stride = Number(values.stride);
     if (!Number.isInteger(stride) || stride < 0) throw new UsageError(`--stride needs an integer >= 0, got '${values.stride}'`);
     options.stride = stride;
   }
-  options.batchSize = positiveInteger(values['batch-size'], '--batch-size');
-  options.intraOpThreads = positiveInteger(values.threads, '--threads');
 
-  const ner = await NativeNer.load(values.model, options);
+  const ner = await NativeNer.load(dir, options);
   const progress = progressReporter();
   try {
     let lines: string[] = [];
@@ -202,47 +225,28 @@ async function extract(args: string[]): Promise<void> {
 async function evalCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      model: { type: 'string' },
-      conll: { type: 'string' },
-      jsonl: { type: 'string' },
-      'model-file': { type: 'string' },
-      aggregation: { type: 'string' },
-      decoding: { type: 'string' },
-      'span-mode': { type: 'string' },
-      'span-threshold': { type: 'string' },
-      'batch-size': { type: 'string' },
-      threads: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...MODEL_FLAGS, ...DECODING_FLAGS, conll: { type: 'string' }, jsonl: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (values.help) {
     console.log(EVAL_USAGE);
     return;
   }
-  if (!values.model) throw new UsageError('--model DIR is required');
+  const { dir, options } = modelOptionsOf(values);
   if (Boolean(values.conll) === Boolean(values.jsonl)) throw new UsageError('give one of --conll FILE or --jsonl FILE');
-  const options: ModelOptions = {};
-  if (values['model-file']) options.modelFile = values['model-file'];
-  options.intraOpThreads = positiveInteger(values.threads, '--threads');
-  const batchSize = positiveInteger(values['batch-size'], '--batch-size');
-  const threshold = spanThreshold(values['span-threshold']);
+  const decoding = decodingOptionsOf(values);
   // Read the data before loading the model, so a wrong path fails at once.
   const dataset: Dataset = values.conll ? readConll(values.conll) : readGenia(values.jsonl as string);
 
-  const ner = await NativeNer.load(values.model, options);
+  const ner = await NativeNer.load(dir, options);
   try {
     // Progress only on a terminal: redirected stderr stays clean for scripts.
     const showProgress = process.stderr.isTTY === true;
     // A span model's report names the span settings it ran with, defaults included.
     const span = ner.info.head === 'span';
     const evaluation = await evaluate(ner, dataset, {
-      aggregation: values.aggregation as EvaluateOptions['aggregation'],
-      decoding: values.decoding as EvaluateOptions['decoding'],
-      spanMode: (values['span-mode'] ?? (span ? 'nested' : undefined)) as EvaluateOptions['spanMode'],
-      spanThreshold: threshold ?? (span ? ner.info.spanThreshold : undefined),
-      batchSize,
+      ...decoding,
+      spanMode: decoding.spanMode ?? (span ? 'nested' : undefined),
+      spanThreshold: decoding.spanThreshold ?? (span ? ner.info.spanThreshold : undefined),
       onProgress: showProgress ? (done, total) => process.stderr.write(`\r${done}/${total} sentences`) : undefined,
     });
     if (showProgress) process.stderr.write('\r\x1b[K');
@@ -259,28 +263,22 @@ async function serveCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      model: { type: 'string' },
+      ...MODEL_FLAGS,
       port: { type: 'string' },
       host: { type: 'string' },
-      'model-file': { type: 'string' },
-      threads: { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'max-texts': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(SERVE_USAGE);
     return;
   }
-  if (!values.model) throw new UsageError('--model DIR is required');
+  const { dir, options } = modelOptionsOf(values);
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port needs 0 to 65535, got '${values.port}'`);
-  const options: ModelOptions = {};
-  if (values['model-file']) options.modelFile = values['model-file'];
-  options.intraOpThreads = positiveInteger(values.threads, '--threads');
 
-  const ner = await NativeNer.load(values.model, options);
+  const ner = await NativeNer.load(dir, options);
   const service = createService(ner, {
     maxBodyBytes: positiveInteger(values['max-body-bytes'], '--max-body-bytes'),
     maxTexts: positiveInteger(values['max-texts'], '--max-texts'),

@@ -7,6 +7,7 @@ import {
   getBinding,
   type NativeColumns,
   type NativeModel,
+  type NativeModelInfo,
   type NativeModelParams,
   type NativeStats,
 } from './native';
@@ -81,23 +82,37 @@ function toParams(modelDir: unknown, options: ModelOptions): NativeModelParams {
   };
 }
 
+function toModelInfo(raw: NativeModelInfo): ModelInfo {
+  const info: ModelInfo = {
+    labels: raw.labels,
+    entityTypes: raw.types.filter((t) => t !== 'O'),
+    maxTokens: raw.maxTokens,
+    modelPath: raw.modelPath,
+    ortVersion: raw.ortVersion,
+    ortLibraryPath: raw.ortLibraryPath,
+    device: raw.device as ModelInfo['device'],
+    deviceNote: raw.deviceNote || undefined,
+    head: raw.head,
+  };
+  if (raw.head === 'span') {
+    info.spanMaxWidth = raw.spanMaxWidth;
+    info.spanThreshold = raw.spanThreshold;
+  }
+  return info;
+}
+
 /** UTF-8 input for extractColumns: text i is utf8[offsets[i], offsets[i + 1]). */
 export interface Utf8Texts {
   utf8: Uint8Array;
   offsets: Uint32Array;
 }
 
-/** Entities as columns: row k is one entity; the rows of text i are offsets[i] .. offsets[i + 1]. */
-export interface EntityColumns {
+/**
+ * Entities as columns: row k is one entity; the rows of text i are offsets[i] .. offsets[i + 1]. starts/ends are
+ * UTF-16 indices for string input and byte offsets within the text for UTF-8 input; labels index labelNames.
+ */
+export interface EntityColumns extends Pick<NativeColumns, 'offsets' | 'textIndex' | 'starts' | 'ends' | 'labels' | 'scores'> {
   count: number;
-  offsets: Uint32Array;
-  textIndex: Uint32Array;
-  /** UTF-16 indices for string input; byte offsets within the text for UTF-8 input. */
-  starts: Uint32Array;
-  ends: Uint32Array;
-  /** Indices into labelNames. */
-  labels: Int32Array;
-  scores: Float32Array;
   labelNames: readonly string[];
 }
 
@@ -132,8 +147,9 @@ export class NativeNer {
   private native: NativeModel | null;
   private readonly defaults: ExtractOptions;
   private readonly pending = new Set<Promise<unknown>>();
-  private cachedInfo: ModelInfo | undefined;
-  private typeNames: string[] = [];  // the binding's type ids index this list ('O' included)
+  /** What the model is: read once at load, it stays readable after dispose(). */
+  readonly info: ModelInfo;
+  private readonly typeNames: readonly string[];  // the binding's type ids index this list ('O' included)
 
   /**
    * Loads a model directory synchronously (this blocks the thread for the load, about a second for a small
@@ -145,17 +161,20 @@ export class NativeNer {
   constructor(modelDir: string, options?: ModelOptions, loaded?: NativeModel) {
     const { model, defaults } = checkModelOptions(options);
     this.defaults = defaults;
-    if (loaded) {
-      this.native = loaded;
-    } else {
+    let native = loaded;
+    if (!native) {
       const params = toParams(modelDir, model);
       const binding = getBinding();
-      this.native = callNative(() => new binding.NativeModel(params));
+      native = callNative(() => new binding.NativeModel(params));
     }
+    this.native = native;
+    const raw = callNative(() => (native as NativeModel).info());
+    this.typeNames = raw.types;
+    this.info = toModelInfo(raw);
     try {
       checkOptionsForHead(defaults, this.info.head, 'model option');
     } catch (error) {
-      this.native.dispose();
+      native.dispose();
       throw error;
     }
   }
@@ -194,16 +213,8 @@ export class NativeNer {
    */
   async extractColumns(input: string[] | Utf8Texts, options?: ExtractOptions): Promise<EntityColumns> {
     const { columns, labelNames } = await this.run(Array.isArray(input) ? checkTexts(input) : checkUtf8Texts(input), options);
-    return {
-      count: columns.starts.length,
-      offsets: columns.offsets,
-      textIndex: columns.textIndex,
-      starts: columns.starts,
-      ends: columns.ends,
-      labels: columns.labels,
-      scores: columns.scores,
-      labelNames,
-    };
+    const { offsets, textIndex, starts, ends, labels, scores } = columns;
+    return { count: starts.length, offsets, textIndex, starts, ends, labels, scores, labelNames };
   }
 
   /** Checks options, runs the native extract and names the label table its label ids index. */
@@ -222,8 +233,6 @@ export class NativeNer {
       );
     }
     const native = this.requireNative();
-    const types = this.typeIdNames();
-    const tags = this.info.labels;
     const work = callNative(() => native.extract(input, merged));
     this.track(work);
     let columns: NativeColumns;
@@ -232,7 +241,7 @@ export class NativeNer {
     } catch (error) {
       throw fromNative(error);
     }
-    return { columns, labelNames: columns.labelsAreTags ? tags : types };
+    return { columns, labelNames: columns.labelsAreTags ? this.info.labels : this.typeNames };
   }
 
   /**
@@ -249,34 +258,6 @@ export class NativeNer {
     if (typeof text !== 'string') throw new TypeError('text must be a string');
     const native = this.requireNative();
     return toTokenizedText(callNative(() => native.tokenize(text, options?.addSpecialTokens ?? true)));
-  }
-
-  get info(): ModelInfo {
-    this.typeIdNames();
-    return this.cachedInfo as ModelInfo;
-  }
-
-  private typeIdNames(): readonly string[] {
-    if (!this.cachedInfo) {
-      const raw = callNative(() => this.requireNative().info());
-      this.typeNames = raw.types;
-      this.cachedInfo = {
-        labels: raw.labels,
-        entityTypes: raw.types.filter((t) => t !== 'O'),
-        maxTokens: raw.maxTokens,
-        modelPath: raw.modelPath,
-        ortVersion: raw.ortVersion,
-        ortLibraryPath: raw.ortLibraryPath,
-        device: raw.device as ModelInfo['device'],
-        deviceNote: raw.deviceNote || undefined,
-        head: raw.head,
-      };
-      if (raw.head === 'span') {
-        this.cachedInfo.spanMaxWidth = raw.spanMaxWidth;
-        this.cachedInfo.spanThreshold = raw.spanThreshold;
-      }
-    }
-    return this.typeNames;
   }
 
   /**

@@ -132,6 +132,20 @@ function checkInteger(value: unknown, name: string, min: number, max: number): n
   return value;
 }
 
+/** A number that `inRange` accepts; `range` says which in the error, e.g. 'from 0 to 1'. */
+function checkNumber(value: unknown, name: string, inRange: (n: number) => boolean, range: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number`);
+  if (!inRange(value)) throw new NerError('ERR_INVALID_ARGUMENT', `${name} must be ${range}, got ${value}`);
+  return value;
+}
+
+function checkBoolean(value: unknown, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean`);
+  return value;
+}
+
 function checkString(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new TypeError(`${name} must be a string`);
@@ -158,32 +172,20 @@ export function checkExtractOptions(value: unknown): ExtractOptions {
   if (decoding !== undefined) out.decoding = decoding;
   const scheme = checkChoice(o.scheme, 'scheme', TAGGING_SCHEMES);
   if (scheme !== undefined) out.scheme = scheme;
-  if (o.repair !== undefined) {
-    if (typeof o.repair !== 'boolean') throw new TypeError('repair must be a boolean');
-    out.repair = o.repair;
-  }
+  const repair = checkBoolean(o.repair, 'repair');
+  if (repair !== undefined) out.repair = repair;
   if (o.labels !== undefined) {
     if (!Array.isArray(o.labels) || o.labels.some((l) => typeof l !== 'string')) {
       throw new TypeError('labels must be an array of strings');
     }
     out.labels = [...(o.labels as string[])];
   }
-  if (o.minScore !== undefined) {
-    if (typeof o.minScore !== 'number') throw new TypeError('minScore must be a number');
-    if (!(o.minScore >= 0 && o.minScore <= 1)) {
-      throw new NerError('ERR_INVALID_ARGUMENT', `minScore must be from 0 to 1, got ${o.minScore}`);
-    }
-    out.minScore = o.minScore;
-  }
+  const minScore = checkNumber(o.minScore, 'minScore', (n) => n >= 0 && n <= 1, 'from 0 to 1');
+  if (minScore !== undefined) out.minScore = minScore;
   const spanMode = checkChoice(o.spanMode, 'spanMode', SPAN_MODES);
   if (spanMode !== undefined) out.spanMode = spanMode;
-  if (o.spanThreshold !== undefined) {
-    if (typeof o.spanThreshold !== 'number') throw new TypeError('spanThreshold must be a number');
-    if (!(o.spanThreshold > 0 && o.spanThreshold < 1)) {
-      throw new NerError('ERR_INVALID_ARGUMENT', `spanThreshold must be between 0 and 1, exclusive, got ${o.spanThreshold}`);
-    }
-    out.spanThreshold = o.spanThreshold;
-  }
+  const spanThreshold = checkNumber(o.spanThreshold, 'spanThreshold', (n) => n > 0 && n < 1, 'between 0 and 1, exclusive');
+  if (spanThreshold !== undefined) out.spanThreshold = spanThreshold;
   const batchSize = checkInteger(o.batchSize, 'batchSize', 1, 4096);
   if (batchSize !== undefined) out.batchSize = batchSize;
   const batchTokens = checkInteger(o.batchTokens, 'batchTokens', 1, 1 << 24);
@@ -210,21 +212,14 @@ export function checkModelOptions(value: unknown): { model: ModelOptions; defaul
   };
   const workerThreads = checkInteger(o.workerThreads, 'workerThreads', 0, 64);
   if (workerThreads !== undefined) model.workerThreads = workerThreads;
-  if (o.maxWaitMs !== undefined) {
-    if (typeof o.maxWaitMs !== 'number') throw new TypeError('maxWaitMs must be a number');
-    if (!(o.maxWaitMs >= 0 && o.maxWaitMs <= 1000)) {
-      throw new NerError('ERR_INVALID_ARGUMENT', `maxWaitMs must be from 0 to 1000, got ${o.maxWaitMs}`);
-    }
-    model.maxWaitMs = o.maxWaitMs;
-  }
+  const maxWaitMs = checkNumber(o.maxWaitMs, 'maxWaitMs', (n) => n >= 0 && n <= 1000, 'from 0 to 1000');
+  if (maxWaitMs !== undefined) model.maxWaitMs = maxWaitMs;
   const device = checkChoice(o.device, 'device', ['cpu', 'cuda', 'auto'] as const);
   if (device !== undefined) model.device = device;
   const deviceId = checkInteger(o.deviceId, 'deviceId', 0, 1024);
   if (deviceId !== undefined) model.deviceId = deviceId;
-  if (o.optimizeGraph !== undefined) {
-    if (typeof o.optimizeGraph !== 'boolean') throw new TypeError('optimizeGraph must be a boolean');
-    model.optimizeGraph = o.optimizeGraph;
-  }
+  const optimizeGraph = checkBoolean(o.optimizeGraph, 'optimizeGraph');
+  if (optimizeGraph !== undefined) model.optimizeGraph = optimizeGraph;
   return { model, defaults };
 }
 

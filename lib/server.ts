@@ -127,16 +127,7 @@ function parseExtractBody(body: Buffer, maxTexts: number): { texts: string[]; si
     throw new HttpError(400, 'ERR_BAD_REQUEST', single ? '"text" must be a string' : '"texts" must be an array of strings');
   }
   if (list.length > maxTexts) throw new HttpError(413, 'ERR_TOO_MANY_TEXTS', `${list.length} texts is over the limit of ${maxTexts}`);
-  return { texts: list as string[], single, options: toHttpError(() => checkExtractOptions(options)) };
-}
-
-function toHttpError<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof TypeError) throw new HttpError(400, 'ERR_BAD_REQUEST', error.message);
-    throw error;
-  }
+  return { texts: list as string[], single, options: checkExtractOptions(options) };
 }
 
 function statusOf(error: unknown): HttpError {

@@ -8,17 +8,8 @@ export interface Extractor {
   extract(texts: string[], options?: ExtractOptions): Promise<Span[][]>;
 }
 
-export interface EvaluateOptions {
-  /** Handed to extract untouched; by default the model's own default applies. */
-  aggregation?: ExtractOptions['aggregation'];
-  /** Handed to extract untouched; by default the model's own default applies. */
-  decoding?: ExtractOptions['decoding'];
-  repair?: boolean;
-  /** Span models only: handed to extract untouched; by default the model's own default applies. */
-  spanMode?: ExtractOptions['spanMode'];
-  spanThreshold?: number;
-  batchSize?: number;
-  batchTokens?: number;
+/** Extract's options, handed to it untouched (the model's defaults apply to those left out), and the evaluator's own. */
+export interface EvaluateOptions extends ExtractOptions {
   /** Texts per extract call. Default 1024: large enough to keep batches full, small enough to bound memory. */
   chunkSize?: number;
   /** Called after each chunk with the number of sentences done so far. */
@@ -48,25 +39,19 @@ export async function predictAll(
   texts: readonly string[],
   options: EvaluateOptions = {},
 ): Promise<Span[][]> {
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  const { chunkSize = DEFAULT_CHUNK, onProgress, ...given } = options;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
   }
-  const extractOptions: ExtractOptions = {};
-  if (options.aggregation !== undefined) extractOptions.aggregation = options.aggregation;
-  if (options.decoding !== undefined) extractOptions.decoding = options.decoding;
-  if (options.repair !== undefined) extractOptions.repair = options.repair;
-  if (options.spanMode !== undefined) extractOptions.spanMode = options.spanMode;
-  if (options.spanThreshold !== undefined) extractOptions.spanThreshold = options.spanThreshold;
-  if (options.batchSize !== undefined) extractOptions.batchSize = options.batchSize;
-  if (options.batchTokens !== undefined) extractOptions.batchTokens = options.batchTokens;
+  // Options left undefined (a CLI flag not given) are dropped, so they cannot look like options set.
+  const extractOptions = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as ExtractOptions;
 
   const predictions: Span[][] = [];
   for (let from = 0; from < texts.length; from += chunkSize) {
     const chunk = texts.slice(from, from + chunkSize);
     const results = await ner.extract(chunk, extractOptions);
     predictions.push(...results);
-    options.onProgress?.(predictions.length, texts.length);
+    onProgress?.(predictions.length, texts.length);
   }
   return predictions;
 }
