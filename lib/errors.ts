@@ -6,7 +6,9 @@ export type NerErrorCode =
   | 'ERR_RUNTIME_UNAVAILABLE' // the ONNX Runtime library cannot be found or loaded
   | 'ERR_INFERENCE_FAILED' // ONNX Runtime failed while running the model
   | 'ERR_TEXT_TOO_LONG' // a text needs more tokens than the model window holds
-  | 'ERR_DISPOSED' // the model was disposed
+  | 'ERR_TOO_MANY_WINDOWS' // a call needs more model windows than its maxWindows allows
+  | 'ERR_TIMEOUT' // a call was not done within its timeoutMs; its remaining work was dropped
+  | 'ERR_DISPOSED' // the model was disposed (or its thread is terminating) before the call ran
   | 'ERR_INTERNAL'; // a bug in native-ner: please report it
 
 const CODES: ReadonlySet<string> = new Set<NerErrorCode>([
@@ -16,6 +18,8 @@ const CODES: ReadonlySet<string> = new Set<NerErrorCode>([
   'ERR_RUNTIME_UNAVAILABLE',
   'ERR_INFERENCE_FAILED',
   'ERR_TEXT_TOO_LONG',
+  'ERR_TOO_MANY_WINDOWS',
+  'ERR_TIMEOUT',
   'ERR_DISPOSED',
   'ERR_INTERNAL',
 ]);

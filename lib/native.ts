@@ -56,6 +56,8 @@ export interface NativeExtractOptions {
   batchTokens?: number;
   stride?: number;
   maxTextLength?: number;
+  maxWindows?: number;
+  timeoutMs?: number;
 }
 
 export interface NativeModelInfo {
@@ -69,6 +71,7 @@ export interface NativeModelInfo {
   device: string;
   deviceNote: string;
   head: 'token' | 'span';
+  warnings: string[];
   /** Span models only. */
   spanMaxWidth?: number;
   spanThreshold?: number;

@@ -63,6 +63,11 @@ export interface ModelInfo {
   device: 'cpu' | 'cuda';
   /** With device 'auto' on the CPU: why CUDA was not used. */
   deviceNote?: string;
+  /**
+   * What is suspect about this model directory although it loads (for example a tokenizer.json without a
+   * post_processor, so no [CLS]/[SEP]); empty for a sound model. The CLI prints them.
+   */
+  warnings: string[];
 }
 
 function toParams(modelDir: unknown, options: ModelOptions): NativeModelParams {
@@ -93,6 +98,7 @@ function toModelInfo(raw: NativeModelInfo): ModelInfo {
     device: raw.device as ModelInfo['device'],
     deviceNote: raw.deviceNote || undefined,
     head: raw.head,
+    warnings: raw.warnings,
   };
   if (raw.head === 'span') {
     info.spanMaxWidth = raw.spanMaxWidth;
@@ -127,20 +133,29 @@ export function packUtf8(texts: readonly string[]): Utf8Texts {
   return { utf8, offsets };
 }
 
-function checkUtf8Texts(input: unknown): Utf8Texts {
-  const o = input as Partial<Utf8Texts> | null;
-  if (o === null || typeof o !== 'object' || !(o.utf8 instanceof Uint8Array) || !(o.offsets instanceof Uint32Array)) {
-    throw new TypeError('input must be an array of strings or { utf8: Uint8Array, offsets: Uint32Array }');
-  }
-  return o as Utf8Texts;
+// Inputs are read once, into values of our own: a getter or Proxy cannot then show the check one text, the
+// model another and the result slicing a third.
+function readUtf8Texts(input: unknown): Utf8Texts {
+  const what = 'input must be an array of strings or { utf8: Uint8Array, offsets: Uint32Array }';
+  if (input === null || typeof input !== 'object') throw new TypeError(what);
+  const { utf8, offsets } = input as Partial<Utf8Texts>;
+  if (!(utf8 instanceof Uint8Array) || !(offsets instanceof Uint32Array)) throw new TypeError(what);
+  return { utf8, offsets };
 }
 
-function checkTexts(texts: unknown): string[] {
+function readTextArray(texts: unknown): string[] {
   if (!Array.isArray(texts)) throw new TypeError('texts must be an array of strings (or one string)');
-  for (let i = 0; i < texts.length; i++) {
-    if (typeof texts[i] !== 'string') throw new TypeError(`texts[${i}] must be a string, got ${typeof texts[i]}`);
+  const length = texts.length;
+  if (!Number.isSafeInteger(length) || length < 0 || length > 2 ** 32 - 1) {
+    throw new TypeError('texts must be an array of strings with a valid length');
   }
-  return texts as string[];
+  const copy = new Array<string>(length);
+  for (let i = 0; i < length; i++) {
+    const text: unknown = texts[i];
+    if (typeof text !== 'string') throw new TypeError(`texts[${i}] must be a string, got ${text === null ? 'null' : typeof text}`);
+    copy[i] = text;
+  }
+  return copy;
 }
 
 export class NativeNer {
@@ -199,7 +214,7 @@ export class NativeNer {
   extract(text: string, options?: ExtractOptions): Promise<Entity[]>;
   async extract(input: string | string[], options?: ExtractOptions): Promise<Entity[][] | Entity[]> {
     const single = typeof input === 'string';
-    const texts = single ? [input] : checkTexts(input);
+    const texts = single ? [input] : readTextArray(input);
     const { columns, labelNames } = await this.run(texts, options);
     const result = toEntities(texts, columns, labelNames);
     return single ? result[0] : result;
@@ -212,7 +227,7 @@ export class NativeNer {
    * becoming JS strings. Same options and decoding as extract.
    */
   async extractColumns(input: string[] | Utf8Texts, options?: ExtractOptions): Promise<EntityColumns> {
-    const { columns, labelNames } = await this.run(Array.isArray(input) ? checkTexts(input) : checkUtf8Texts(input), options);
+    const { columns, labelNames } = await this.run(Array.isArray(input) ? readTextArray(input) : readUtf8Texts(input), options);
     const { offsets, textIndex, starts, ends, labels, scores } = columns;
     return { count: starts.length, offsets, textIndex, starts, ends, labels, scores, labelNames };
   }

@@ -1,4 +1,5 @@
 // Option checking in one place: wrong types are TypeErrors, unknown names and out-of-range values NerErrors.
+import { availableParallelism } from 'node:os';
 import { NerError } from './errors';
 
 /** How token predictions are grouped into entities (Hugging Face pipeline semantics). */
@@ -39,6 +40,17 @@ export interface ExtractOptions {
   stride?: number;
   /** Longest text accepted, in UTF-16 units; longer ones fail with ERR_TEXT_TOO_LONG. Default 16,777,216. */
   maxTextLength?: number;
+  /**
+   * Most model windows the whole call may need (a text needs one per window of the model, more with a large
+   * stride); a call needing more fails with ERR_TOO_MANY_WINDOWS as soon as that is known, and its queued work is
+   * dropped. Bounds the work one caller can cause. Default: no bound.
+   */
+  maxWindows?: number;
+  /**
+   * Milliseconds the call may take from submission; once they pass, its windows not yet run are dropped and the
+   * call fails with ERR_TIMEOUT. Default: no deadline.
+   */
+  timeoutMs?: number;
   /**
    * 'viterbi': the most probable tag sequence the tagging scheme allows (never an I-X after O or after another
    * type), over the units the aggregation defines (tokens for none/simple, words for first/average/max, whose
@@ -107,10 +119,12 @@ const EXTRACT_KEYS = [
   'batchTokens',
   'stride',
   'maxTextLength',
+  'maxWindows',
+  'timeoutMs',
 ] as const;
 const MODEL_KEYS = [...EXTRACT_KEYS, 'modelFile', 'intraOpThreads', 'interOpThreads', 'optimizeGraph', 'workerThreads', 'maxWaitMs', 'ortLibraryPath', 'device', 'deviceId'];
 
-function checkObject(value: unknown, what: string, known: readonly string[]): Record<string, unknown> {
+export function checkObject(value: unknown, what: string, known: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new TypeError(`${what} must be an object`);
@@ -123,7 +137,7 @@ function checkObject(value: unknown, what: string, known: readonly string[]): Re
   return value as Record<string, unknown>;
 }
 
-function checkInteger(value: unknown, name: string, min: number, max: number): number | undefined {
+export function checkInteger(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number`);
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -133,14 +147,14 @@ function checkInteger(value: unknown, name: string, min: number, max: number): n
 }
 
 /** A number that `inRange` accepts; `range` says which in the error, e.g. 'from 0 to 1'. */
-function checkNumber(value: unknown, name: string, inRange: (n: number) => boolean, range: string): number | undefined {
+export function checkNumber(value: unknown, name: string, inRange: (n: number) => boolean, range: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number`);
   if (!inRange(value)) throw new NerError('ERR_INVALID_ARGUMENT', `${name} must be ${range}, got ${value}`);
   return value;
 }
 
-function checkBoolean(value: unknown, name: string): boolean | undefined {
+export function checkBoolean(value: unknown, name: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean`);
   return value;
@@ -195,7 +209,23 @@ export function checkExtractOptions(value: unknown): ExtractOptions {
   if (stride !== undefined) out.stride = stride;
   const maxTextLength = checkInteger(o.maxTextLength, 'maxTextLength', 1, 2 ** 31 - 1);
   if (maxTextLength !== undefined) out.maxTextLength = maxTextLength;
+  const maxWindows = checkInteger(o.maxWindows, 'maxWindows', 1, 2 ** 31 - 1);
+  if (maxWindows !== undefined) out.maxWindows = maxWindows;
+  const timeoutMs = checkInteger(o.timeoutMs, 'timeoutMs', 1, 2 ** 31 - 1);
+  if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
   return out;
+}
+
+/**
+ * ONNX Runtime threads: more than the machine's CPUs never helps and makes loading slow (1,024 took 15 s), so
+ * the machine bounds them.
+ */
+function checkThreads(value: unknown, name: string): number | undefined {
+  const cpus = availableParallelism();
+  if (typeof value === 'number' && Number.isInteger(value) && value > cpus) {
+    throw new NerError('ERR_INVALID_ARGUMENT', `${name} must be at most this machine's ${cpus} CPUs (0: ONNX Runtime's default), got ${value}`);
+  }
+  return checkInteger(value, name, 0, cpus);
 }
 
 /** Checks model options; the extract options among them become the model's per-call defaults. */
@@ -207,8 +237,8 @@ export function checkModelOptions(value: unknown): { model: ModelOptions; defaul
   const model: ModelOptions = {
     modelFile: checkString(o.modelFile, 'modelFile'),
     ortLibraryPath: checkString(o.ortLibraryPath, 'ortLibraryPath'),
-    intraOpThreads: checkInteger(o.intraOpThreads, 'intraOpThreads', 0, 1024),
-    interOpThreads: checkInteger(o.interOpThreads, 'interOpThreads', 0, 1024),
+    intraOpThreads: checkThreads(o.intraOpThreads, 'intraOpThreads'),
+    interOpThreads: checkThreads(o.interOpThreads, 'interOpThreads'),
   };
   const workerThreads = checkInteger(o.workerThreads, 'workerThreads', 0, 64);
   if (workerThreads !== undefined) model.workerThreads = workerThreads;

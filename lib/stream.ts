@@ -32,6 +32,18 @@ function positive(value: number | undefined, name: string, fallback: number): nu
   return value;
 }
 
+function iteratorOf(source: unknown): AsyncIterator<string> | Iterator<string> {
+  if (typeof source === 'string') {
+    throw new TypeError('source must be an iterable of texts, not one string (which would stream its characters); pass [text]');
+  }
+  const o = source as Partial<AsyncIterable<string> & Iterable<string>> | null;
+  if (o !== null && (typeof o === 'object' || typeof o === 'function')) {
+    if (typeof o[Symbol.asyncIterator] === 'function') return o[Symbol.asyncIterator]!();
+    if (typeof o[Symbol.iterator] === 'function') return o[Symbol.iterator]!();
+  }
+  throw new TypeError('source must be an iterable or async iterable of strings (an array, a generator, readTexts(file))');
+}
+
 /**
  * Extracts entities from every text of `source`, yielding them in input order. Beyond the results already taken, at
  * most chunkSize × (concurrency + 1) texts are held: the chunk being handed out and those in flight. The source is
@@ -45,9 +57,7 @@ export async function* extractStream(
   const { chunkSize: chunkOption, concurrency: concurrencyOption, ...extractOptions } = options;
   const chunkSize = positive(chunkOption, 'chunkSize', 256);
   const concurrency = positive(concurrencyOption, 'concurrency', 2);
-  const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()) as
-    | AsyncIterator<string>
-    | Iterator<string>;
+  const iterator = iteratorOf(source);
 
   let nextIndex = 0;
   let exhausted = false;

@@ -154,14 +154,21 @@ describe('engine: threads and lifetime', () => {
     await ner.dispose();
   });
 
-  it('lets calls in flight finish on dispose, then refuses new ones', async () => {
+  it('on dispose, finishes the calls already running and rejects the queued ones instead of running them', async () => {
     const ner = await NativeNer.load(CONLL_MODEL, { workerThreads: 2, maxWaitMs: 0 });
-    const alone = await ner.extract(texts.slice(0, 30));
-    const inFlight = texts.slice(0, 30).map((t) => ner.extract(t));
+    const alone = await ner.extract(texts.slice(0, 500));
+    ner.resetStats();
+    const running = ner.extract(texts.slice(0, 500));
+    while (ner.stats().batches === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const queued = texts.slice(0, 300).map((t) => ner.extract(t));
     const disposed = ner.dispose();
-    const results = await Promise.all(inFlight);
+    const settled = await Promise.allSettled(queued);
     await disposed;
-    results.forEach((r, i) => expectSameEntities(r, alone[i]));
+    (await running).forEach((r, i) => expectSameEntities(r, alone[i]));
+    for (const outcome of settled) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({ name: 'NerError', code: 'ERR_DISPOSED' });
+    }
     await expect(ner.extract('Paris')).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
     expect(() => ner.stats()).toThrow(NerError);
   });

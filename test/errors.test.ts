@@ -122,13 +122,17 @@ describe('calls report bad arguments and never crash', () => {
 });
 
 describe('dispose', () => {
-  it('lets in-flight calls finish, then fails later calls with ERR_DISPOSED', async () => {
+  it('lets a running call finish, rejects queued ones, then fails later calls with ERR_DISPOSED', async () => {
     const ner = await NativeNer.load(CONLL_MODEL);
-    const inFlight = ner.extract(Array.from({ length: 200 }, () => 'John Smith lives in London.'));
+    const running = ner.extract(Array.from({ length: 400 }, () => 'John Smith lives in London.'));
+    while (ner.stats().batches === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const queued = ner.extract(['Paris is nice.']);
+    queued.catch(() => undefined); // awaited below, after dispose
     await ner.dispose();
-    const results = await inFlight;
-    expect(results).toHaveLength(200);
-    expect(results[199].map((e) => e.text)).toContain('London');
+    const results = await running;
+    expect(results).toHaveLength(400);
+    expect(results[399].map((e) => e.text)).toContain('London');
+    await expect(queued).rejects.toMatchObject({ name: 'NerError', code: 'ERR_DISPOSED' });
     await expect(ner.extract(['Paris'])).rejects.toMatchObject({ name: 'NerError', code: 'ERR_DISPOSED' });
     expect(() => ner.tokenize('Paris')).toThrowError(/disposed/);
     await ner.dispose(); // a second dispose is harmless

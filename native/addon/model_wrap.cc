@@ -69,6 +69,10 @@ ExtractOptions ToExtractOptions(Napi::Env env, const Napi::Value& value) {
   read_count("batchSize", 1, &options.batch.max_texts);
   read_count("stride", 0, &options.stride);
   read_count("maxTextLength", 1, &options.max_text_length);
+  read_count("maxWindows", 1, &options.max_windows);
+  size_t timeout_ms = 0;
+  read_count("timeoutMs", 1, &timeout_ms);
+  options.timeout_ms = static_cast<double>(timeout_ms);
   return options;
 }
 
@@ -122,7 +126,9 @@ Napi::Value ModelWrap::Wrap(Napi::Env env, std::shared_ptr<Engine> engine) {
 ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
   Napi::Env env = info.Env();
   if (info.Length() >= 1 && info[0].IsExternal()) {
-    engine_ = *info[0].As<Napi::External<std::shared_ptr<Engine>>>().Data();
+    // Moved out, not copied: the External lives until garbage collection, and a copy left in it would keep the
+    // engine (its threads, the ONNX session) alive after dispose().
+    engine_ = std::move(*info[0].As<Napi::External<std::shared_ptr<Engine>>>().Data());
   } else {
     const Napi::Value params = info.Length() >= 1 ? info[0] : env.Undefined();
     const ModelParams model_params = ToModelParams(params);
@@ -185,6 +191,9 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   out.Set("device", model.session().device());
   out.Set("deviceNote", model.session().device_note());
   out.Set("head", model.head() == NerHead::kSpan ? "span" : "token");
+  Napi::Array warnings = Napi::Array::New(env, model.warnings().size());
+  for (size_t i = 0; i < model.warnings().size(); ++i) warnings.Set(static_cast<uint32_t>(i), model.warnings()[i]);
+  out.Set("warnings", warnings);
   if (model.head() == NerHead::kSpan) {
     out.Set("spanMaxWidth", Napi::Number::New(env, static_cast<double>(model.span_head().max_width)));
     out.Set("spanThreshold", Napi::Number::New(env, model.span_head().threshold));
@@ -217,7 +226,9 @@ Napi::Value ModelWrap::ResetStats(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
-  // Calls in flight keep the engine; its threads stop when the last of them settles.
+  // Calls whose texts are already in the model finish; queued ones are rejected now rather than run. Running
+  // calls keep the engine; its threads stop when the last of them settles.
+  if (engine_) engine_->CancelQueued(Error(ErrorCode::kDisposed, "the model was disposed before this call ran"));
   engine_.reset();
   model_.reset();
   return info.Env().Undefined();

@@ -15,7 +15,9 @@ enum class ErrorCode {
   kInvalidModel,        // a model file exists but cannot be used (corrupt ONNX, bad JSON, missing id2label, ...)
   kRuntimeUnavailable,  // the ONNX Runtime shared library cannot be found or loaded
   kInferenceFailed,     // ONNX Runtime failed while running the model
-  kTextTooLong,         // a text needs more tokens than the model window holds
+  kTextTooLong,         // a text is longer than the call's maxTextLength
+  kTooManyWindows,      // a call needs more model windows than its maxWindows allows
+  kTimeout,             // a call was not done within its timeoutMs
   kDisposed,            // the model was disposed before or during the call
   kInternal,            // a bug in native-ner: please report it
 };
@@ -28,6 +30,8 @@ inline const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kRuntimeUnavailable: return "ERR_RUNTIME_UNAVAILABLE";
     case ErrorCode::kInferenceFailed: return "ERR_INFERENCE_FAILED";
     case ErrorCode::kTextTooLong: return "ERR_TEXT_TOO_LONG";
+    case ErrorCode::kTooManyWindows: return "ERR_TOO_MANY_WINDOWS";
+    case ErrorCode::kTimeout: return "ERR_TIMEOUT";
     case ErrorCode::kDisposed: return "ERR_DISPOSED";
     case ErrorCode::kInternal: return "ERR_INTERNAL";
   }

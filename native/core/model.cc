@@ -1,20 +1,32 @@
 #include "core/model.h"
 
 #include <sys/stat.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 
 #include "core/error.h"
+#include "core/runtime/onnx_initializers.h"
 #include "core/util/json.h"
 
 namespace nn {
 namespace {
 
+// A path that exists but is no regular file (a directory, a device such as a link to /dev/null) is a broken
+// model directory, not a missing file: say so rather than "not found".
 bool IsFile(const std::string& path) {
   struct stat st;
-  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  if (stat(path.c_str(), &st) != 0) return false;
+  if (!S_ISREG(st.st_mode)) {
+    throw Error(ErrorCode::kInvalidModel, "'" + path + "' exists but is not a regular file (" +
+                                              (S_ISDIR(st.st_mode) ? "a directory" : "a device, socket or pipe") +
+                                              "); replace it with the model's file");
+  }
+  return true;
 }
 
 bool IsDirectory(const std::string& path) {
@@ -47,11 +59,19 @@ std::string FindOnnxFile(const ModelParams& params) {
                                              "' has neither model.onnx nor onnx/model.onnx; name the file with modelFile");
 }
 
+// The largest window accepted from a config; real models have 512 to 32,768 positions.
+constexpr double kMaxPositions = 1 << 20;
+
 // The window is the smaller of the position-embedding table and the tokenizer's declared maximum.
-size_t ReadMaxTokens(const json::Value& config, const std::string& directory) {
+size_t ReadMaxTokens(const json::Value& config, const std::string& config_path, const std::string& directory) {
   size_t max_tokens = 512;
-  if (const json::Value* v = config.find("max_position_embeddings"); v && v->as_number() >= 2) {
-    max_tokens = static_cast<size_t>(v->as_number());
+  if (const json::Value* v = config.find("max_position_embeddings")) {
+    const double positions = v->as_number(-1);
+    if (!v->is_number() || !(positions >= 2 && positions <= kMaxPositions) || positions != std::floor(positions)) {
+      throw Error(ErrorCode::kInvalidModel, config_path + ": max_position_embeddings must be an integer from 2 to " +
+                                                std::to_string(static_cast<size_t>(kMaxPositions)));
+    }
+    max_tokens = static_cast<size_t>(positions);
   }
   const std::string tokenizer_config = Join(directory, "tokenizer_config.json");
   if (IsFile(tokenizer_config)) {
@@ -62,6 +82,17 @@ size_t ReadMaxTokens(const json::Value& config, const std::string& directory) {
     }
   }
   return max_tokens;
+}
+
+// Rows of the model's position-embedding table (an initializer named ...position_embeddings...), or 0 when the
+// file has none that can be read.
+size_t PositionTableRows(const std::string& model_path) {
+  for (const InitializerShape& shape : ReadInitializerShapes(model_path)) {
+    if (shape.dims.size() == 2 && shape.dims[0] > 0 && shape.name.find("position_embeddings") != std::string::npos) {
+      return static_cast<size_t>(shape.dims[0]);
+    }
+  }
+  return 0;
 }
 
 NerHead ReadHead(const json::Value& config, const std::string& source) {
@@ -136,6 +167,16 @@ void CheckSpanOutput(const InferenceSession& session, const std::string& model_p
 
 }  // namespace
 
+Model::~Model() {
+  session_.reset();
+  tokenizer_.reset();
+#if defined(__GLIBC__)
+  // A model is ~100 MB of blocks, often allocated on a loader thread's malloc arena; glibc keeps freed arena
+  // memory mapped, so without a trim each load/dispose cycle would leave RSS tens of MB higher until arenas fill.
+  malloc_trim(0);
+#endif
+}
+
 std::shared_ptr<const Model> Model::Load(const ModelParams& params) {
   if (!IsDirectory(params.directory)) {
     throw Error(ErrorCode::kModelNotFound, "model directory '" + params.directory + "' does not exist");
@@ -146,7 +187,7 @@ std::shared_ptr<const Model> Model::Load(const ModelParams& params) {
   model->labels_ = LabelScheme::FromConfig(config, config_path);
   model->head_ = ReadHead(config, config_path);
   if (model->head_ == NerHead::kSpan) model->span_head_ = ReadSpanHead(config, config_path);
-  model->max_tokens_ = ReadMaxTokens(config, params.directory);
+  model->max_tokens_ = ReadMaxTokens(config, config_path, params.directory);
 
   model->tokenizer_ = Tokenizer::FromFile(RequireFile(params.directory, "tokenizer.json", "the tokenizer"));
   model->subwords_ = SubwordRule::FromTokenizer(*model->tokenizer_);
@@ -158,6 +199,17 @@ std::shared_ptr<const Model> Model::Load(const ModelParams& params) {
   model->model_path_ = FindOnnxFile(params);
   model->runtime_ = &OrtRuntime::Load(params.ort_library_path);
   model->session_ = std::make_unique<InferenceSession>(*model->runtime_, model->model_path_, params.session);
+  if (const size_t positions = PositionTableRows(model->model_path_); positions > 0 && model->max_tokens_ > positions) {
+    throw Error(ErrorCode::kInvalidModel, config_path + " gives a window of " + std::to_string(model->max_tokens_) +
+                                              " tokens but the model's position table has " +
+                                              std::to_string(positions) +
+                                              " rows; the config does not belong to this model");
+  }
+  if (model->tokenizer_->template_size() == 0) {
+    model->warnings_.push_back(
+        "tokenizer.json has no post_processor, so texts reach the model without special tokens ([CLS], [SEP]); "
+        "a model trained with them (as BERT models are) gives poor results: export the tokenizer again");
+  }
 
   if (model->head_ == NerHead::kSpan) {
     CheckSpanOutput(*model->session_, model->model_path_, config_path, model->labels_.size(), &model->span_head_);

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/decode/aggregation.h"
 #include "core/decode/label_scheme.h"
@@ -38,6 +39,8 @@ class Model {
   // not match the model's output width, an output shape that does not fit the head), kRuntimeUnavailable
   // (ONNX Runtime cannot be loaded).
   static std::shared_ptr<const Model> Load(const ModelParams& params);
+  // Frees the session and weights and hands the freed memory back to the system (see model.cc).
+  ~Model();
 
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   const InferenceSession& session() const { return *session_; }
@@ -50,6 +53,9 @@ class Model {
   // The most tokens (special tokens included) one model input may hold, e.g. 512 for BERT.
   size_t max_tokens() const { return max_tokens_; }
   const std::string& model_path() const { return model_path_; }
+  // Loadable but suspect: what a user should know about this model directory (e.g. a tokenizer without special
+  // tokens). Empty for a sound model.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   Model() = default;
@@ -62,6 +68,7 @@ class Model {
   SubwordRule subwords_;
   size_t max_tokens_ = 512;
   std::string model_path_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace nn

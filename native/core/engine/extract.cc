@@ -38,8 +38,14 @@ template <typename OnText>
 RequestWindows CutIntoWindows(const Model& model, const ExtractRequest& request, OnText on_text) {
   RequestWindows out;
   Encoding bare;
+  size_t windows = 0;
   for (size_t i = 0; i < request.texts.size(); ++i) {
     model.tokenizer().Encode(request.texts[i], &bare, /*add_special_tokens=*/false);
+    // Counted before the windows exist, so a hostile stride cannot make them take the memory first.
+    windows += CountWindows(bare.size(), model.tokenizer(), model.max_tokens(), request.options.stride);
+    if (request.options.max_windows > 0 && windows > request.options.max_windows) {
+      throw Error(ErrorCode::kTooManyWindows, TooManyWindowsMessage(request.options));
+    }
     SplitIntoWindows(bare, model.tokenizer(), model.max_tokens(), request.options.stride, &out.windows, &out.begins);
     out.owner.resize(out.windows.size(), static_cast<uint32_t>(i));
     out.first.push_back(out.windows.size());
@@ -47,6 +53,16 @@ RequestWindows CutIntoWindows(const Model& model, const ExtractRequest& request,
   }
   return out;
 }
+
+}  // namespace
+
+std::string TooManyWindowsMessage(const ExtractOptions& options) {
+  return "the texts of this call need more than maxWindows " + std::to_string(options.max_windows) +
+         " model windows; send fewer or shorter texts, use a smaller stride (now " + std::to_string(options.stride) +
+         "), or raise maxWindows";
+}
+
+namespace {
 
 void CheckRequest(const Model& model, const ExtractRequest& request, size_t first_text) {
   const ExtractOptions& options = request.options;

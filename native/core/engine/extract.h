@@ -28,6 +28,8 @@ struct ExtractOptions {
   BatchLimits batch;
   size_t stride = 128;                 // tokens shared by consecutive windows of a long text
   size_t max_text_length = 1u << 24;   // UTF-16 units; longer texts are refused, not truncated
+  size_t max_windows = 0;              // model windows the whole call may need; 0: no bound (the engine checks it)
+  double timeout_ms = 0;               // from submission until the call fails with kTimeout; 0: no deadline
 };
 
 // The per-request "baton": filled on the JS thread (texts, options), worked on by a native thread
@@ -50,7 +52,7 @@ class ExtractJob {
   // Decodes UTF-8 input, checks the request, tokenizes its texts and cuts them into windows. `first_text` is
   // the index of the request's first text among the caller's, for error messages. Throws nn::Error:
   // kInvalidArgument when the stride leaves no room in the window, kTextTooLong naming the first text over
-  // max_text_length.
+  // max_text_length, kTooManyWindows when these texts alone need more than options.max_windows windows.
   ExtractJob(const Model& model, ExtractRequest* request, size_t first_text = 0);
   ~ExtractJob();
   ExtractJob(const ExtractJob&) = delete;
@@ -69,6 +71,9 @@ class ExtractJob {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// The kTooManyWindows message for a call with these options.
+std::string TooManyWindowsMessage(const ExtractOptions& options);
 
 // Runs windows as one padded batch of `sequence` tokens and checks the output's shape against `output_dims`.
 // Throws nn::Error: kInferenceFailed, kInvalidModel for an output of another shape.

@@ -13,6 +13,9 @@ namespace {
 // tokenized. Each text is decoded alone, so parts do not change results.
 constexpr size_t kPartTexts = 256;
 
+// When several calls wait, a round holds at most this many batches' worth of their windows (see scheduler.h).
+constexpr size_t kFairRoundBatches = 2;
+
 uint64_t Nanoseconds(std::chrono::steady_clock::duration d) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
 }
@@ -46,6 +49,9 @@ size_t DefaultWorkerThreads() {
 struct Engine::Call {
   std::unique_ptr<ExtractRequest> request;
   Done done;
+  Clock::time_point deadline = Clock::time_point::max();
+  std::atomic<size_t> windows_cut{0};
+  std::atomic<bool> started{false};  // a batch holding one of its windows has gone to the model
   std::vector<std::unique_ptr<Part>> parts;
   std::atomic<size_t> parts_left{0};
   std::atomic<bool> failed{false};  // once set, remaining work of the call is skipped
@@ -56,6 +62,16 @@ struct Engine::Call {
     std::lock_guard<std::mutex> lock(error_mutex);
     if (!error) error = std::move(e);
     failed = true;
+  }
+
+  // Fails the call once its deadline has passed; true when it has failed, for that or any reason.
+  bool FailedBy(Clock::time_point now) {
+    if (!failed && now >= deadline) {
+      Fail(Error(ErrorCode::kTimeout, "the call was not done within timeoutMs " +
+                                          std::to_string(static_cast<uint64_t>(request->options.timeout_ms)) +
+                                          " ms; its remaining work was dropped"));
+    }
+    return failed;
   }
 };
 
@@ -85,6 +101,9 @@ Engine::Engine(std::shared_ptr<const Model> model, const EngineParams& params)
 }
 
 Engine::~Engine() {
+  CancelCalls(Error(ErrorCode::kDisposed, "the model's engine was destroyed (its JavaScript environment is shutting "
+                                          "down) before this call finished"),
+              /*running_too=*/true);
   {
     Registry& registry = Engines();
     std::lock_guard<std::mutex> lock(registry.mutex);
@@ -117,10 +136,27 @@ void Engine::Abandon() {
   }
 }
 
+void Engine::CancelQueued(const Error& error) { CancelCalls(error, /*running_too=*/false); }
+
+void Engine::CancelCalls(const Error& error, bool running_too) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Call* call : calls_) {
+      if (running_too || !call->started) call->Fail(error);
+    }
+  }
+  // Their windows leave the queue at the runner's next look; tasks of failed calls return at once.
+  windows_ready_.notify_all();
+}
+
 void Engine::Submit(std::unique_ptr<ExtractRequest> request, Done done) {
   calls_in_flight_.fetch_add(1);
   auto* call = new Call;
   call->done = std::move(done);
+  if (request->options.timeout_ms > 0) {
+    call->deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double, std::milli>(request->options.timeout_ms));
+  }
   ExtractRequest& whole = *request;
   const bool utf8 = !whole.utf8_bounds.empty();
   const size_t count = utf8 ? whole.utf8_bounds.size() - 1 : whole.texts.size();
@@ -147,6 +183,10 @@ void Engine::Submit(std::unique_ptr<ExtractRequest> request, Done done) {
   whole.utf8.clear();
   call->request = std::move(request);
   call->parts_left = call->parts.size();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.push_back(call);
+  }
   for (const std::unique_ptr<Part>& part : call->parts) {
     Post([this, p = part.get()] { CutPart(p); });
   }
@@ -175,7 +215,8 @@ void Engine::WorkerLoop() {
 }
 
 void Engine::CutPart(Part* part) {
-  if (part->call->failed) {
+  Call* call = part->call;
+  if (call->FailedBy(Clock::now())) {
     FinishPart(part);
     return;
   }
@@ -190,7 +231,11 @@ void Engine::CutPart(Part* part) {
   const Clock::time_point ready = Clock::now();
   counters_.tokenize_ns.fetch_add(Nanoseconds(ready - start), std::memory_order_relaxed);
   const size_t windows = part->job->window_count();
-  if (windows == 0) {
+  const size_t max_windows = call->request->options.max_windows;
+  if (max_windows > 0 && call->windows_cut.fetch_add(windows) + windows > max_windows) {
+    call->Fail(Error(ErrorCode::kTooManyWindows, TooManyWindowsMessage(call->request->options)));
+  }
+  if (windows == 0 || call->failed) {
     FinishPart(part);
     return;
   }
@@ -201,6 +246,7 @@ void Engine::CutPart(Part* part) {
       pending_.push_back(PendingWindow{part, static_cast<uint32_t>(w), ready});
       pending_tokens_ += part->job->window(w).size();
     }
+    if (!std::binary_search(round_calls_.begin(), round_calls_.end(), call)) preempt_ = true;
   }
   windows_ready_.notify_one();
 }
@@ -223,16 +269,93 @@ void Engine::RunnerLoop() {
       windows_ready_.wait_until(lock, deadline, [&] { return stopping_ || PendingFillsBatch(); });
       if (abandoned_) return;
     }
-    std::vector<PendingWindow> round;
-    round.swap(pending_);
-    pending_tokens_ = 0;
-    last_round_mixed_calls_ = std::any_of(round.begin(), round.end(), [&](const PendingWindow& p) {
-      return p.part->call != round.front().part->call;
-    });
+    std::vector<PendingWindow> dropped;
+    std::vector<PendingWindow> round = TakeRound(&dropped);
+    last_round_mixed_calls_ = round_calls_.size() > 1;
     lock.unlock();
-    RunRound(round);
+    for (const PendingWindow& p : dropped) WindowDone(p.part);
+    if (!round.empty()) RunRound(round);
     lock.lock();
+    round_calls_.clear();
   }
+}
+
+std::vector<Engine::PendingWindow> Engine::TakeRound(std::vector<PendingWindow>* dropped) {
+  const Clock::time_point now = Clock::now();
+  std::vector<PendingWindow> live;
+  live.reserve(pending_.size());
+  for (const PendingWindow& p : pending_) (p.part->call->FailedBy(now) ? dropped : &live)->push_back(p);
+  pending_.clear();
+  pending_tokens_ = 0;
+  preempt_ = false;
+
+  // Each call's windows, calls in order of arrival.
+  std::vector<Call*> calls;
+  std::vector<std::vector<size_t>> windows_of;
+  for (size_t i = 0; i < live.size(); ++i) {
+    Call* call = live[i].part->call;
+    auto known = std::find(calls.begin(), calls.end(), call);
+    if (known == calls.end()) {
+      calls.push_back(call);
+      windows_of.emplace_back();
+      known = calls.end() - 1;
+    }
+    windows_of[known - calls.begin()].push_back(i);
+  }
+  round_calls_ = calls;
+  std::sort(round_calls_.begin(), round_calls_.end());
+  if (calls.size() <= 1) return live;
+
+  // Several calls: one window from each in turn until the round holds kFairRoundBatches batches' worth.
+  const BatchLimits& limits = live.front().part->request.options.batch;
+  const size_t token_budget = kFairRoundBatches * limits.max_tokens;
+  const size_t window_budget = kFairRoundBatches * limits.max_texts;
+  std::vector<bool> taken(live.size(), false);
+  size_t tokens = 0, count = 0;
+  bool full = false;
+  for (size_t turn = 0; !full; ++turn) {
+    bool any = false;
+    for (const std::vector<size_t>& windows : windows_of) {
+      if (turn >= windows.size()) continue;
+      const PendingWindow& p = live[windows[turn]];
+      taken[windows[turn]] = true;
+      tokens += p.part->job->window(p.window).size();
+      any = true;
+      if (tokens >= token_budget || ++count >= window_budget) {
+        full = true;
+        break;
+      }
+    }
+    if (!any) break;
+  }
+  std::vector<PendingWindow> round;
+  round_calls_.clear();
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (taken[i]) {
+      round.push_back(live[i]);
+      round_calls_.push_back(live[i].part->call);
+    } else {
+      pending_.push_back(live[i]);
+      pending_tokens_ += live[i].part->job->window(live[i].window).size();
+    }
+  }
+  std::sort(round_calls_.begin(), round_calls_.end());
+  round_calls_.erase(std::unique(round_calls_.begin(), round_calls_.end()), round_calls_.end());
+  return round;
+}
+
+void Engine::DropCancelled(std::vector<PendingWindow>* windows) {
+  const Clock::time_point now = Clock::now();
+  std::vector<PendingWindow> kept;
+  kept.reserve(windows->size());
+  for (const PendingWindow& p : *windows) {
+    if (p.part->call->FailedBy(now)) {
+      WindowDone(p.part);
+    } else {
+      kept.push_back(p);
+    }
+  }
+  windows->swap(kept);
 }
 
 void Engine::RunRound(std::vector<PendingWindow>& round) {
@@ -243,68 +366,85 @@ void Engine::RunRound(std::vector<PendingWindow>& round) {
   };
   std::stable_sort(round.begin(), round.end(),
                    [&](const PendingWindow& a, const PendingWindow& b) { return limits_of(a) < limits_of(b); });
-  BatchInputs inputs;
+  std::vector<std::vector<PendingWindow>> batches;
   std::vector<size_t> lengths;
-  std::vector<const Encoding*> windows;
   for (size_t group = 0; group < round.size();) {
     size_t group_end = group;
     while (group_end < round.size() && limits_of(round[group_end]) == limits_of(round[group])) ++group_end;
     lengths.clear();
     for (size_t i = group; i < group_end; ++i) lengths.push_back(round[i].part->job->window(round[i].window).size());
-    const BatchLimits& limits = round[group].part->request.options.batch;
-
-    for (const BatchPlan& plan : PlanBatches(lengths, limits)) {
-      std::vector<PendingWindow> batch;
+    for (const BatchPlan& plan : PlanBatches(lengths, round[group].part->request.options.batch)) {
+      std::vector<PendingWindow>& batch = batches.emplace_back();
       batch.reserve(plan.items.size());
-      windows.clear();
-      size_t tokens = 0;
-      Clock::time_point oldest = Clock::time_point::max();
-      for (uint32_t item : plan.items) {
-        const PendingWindow& p = round[group + item];
-        batch.push_back(p);
-        windows.push_back(&p.part->job->window(p.window));
-        tokens += windows.back()->size();
-        oldest = std::min(oldest, p.ready);
-      }
-      // Every window of a batch shares its model, so all have the same output dimensions.
-      const std::vector<size_t>& dims = batch.front().part->job->output_dims();
-      const Clock::time_point start = Clock::now();
-      counters_.wait_ns.fetch_add(Nanoseconds(start - oldest), std::memory_order_relaxed);
-      std::shared_ptr<OutputTensor> output;
-      try {
-        output = std::make_shared<OutputTensor>(RunBatch(*model_, windows, plan.sequence, dims, &inputs));
-      } catch (...) {
-        const Error error = ErrorFromException(std::current_exception());
-        for (const PendingWindow& p : batch) {
-          p.part->call->Fail(error);
-          WindowDone(p.part);
-        }
-        continue;
-      }
-      counters_.inference_ns.fetch_add(Nanoseconds(Clock::now() - start), std::memory_order_relaxed);
-      counters_.batches.fetch_add(1, std::memory_order_relaxed);
-      counters_.windows.fetch_add(batch.size(), std::memory_order_relaxed);
-      counters_.tokens.fetch_add(tokens, std::memory_order_relaxed);
-      counters_.padded_tokens.fetch_add(batch.size() * plan.sequence, std::memory_order_relaxed);
-
-      const size_t row_floats = plan.sequence * FloatsPerToken(dims);
-      Post([this, output = std::move(output), batch = std::move(batch), row_floats] {
-        const Clock::time_point decode_start = Clock::now();
-        for (size_t row = 0; row < batch.size(); ++row) {
-          Part* part = batch[row].part;
-          if (!part->call->failed) {
-            try {
-              part->job->DecodeWindow(batch[row].window, output->data() + row * row_floats);
-            } catch (...) {
-              part->call->Fail(ErrorFromException(std::current_exception()));
-            }
-          }
-          WindowDone(part);
-        }
-        counters_.decode_ns.fetch_add(Nanoseconds(Clock::now() - decode_start), std::memory_order_relaxed);
-      });
+      for (uint32_t item : plan.items) batch.push_back(round[group + item]);
     }
     group = group_end;
+  }
+
+  BatchInputs inputs;
+  std::vector<const Encoding*> windows;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    if (b > 0) {
+      // Another call is waiting: the rest of this round goes back to the queue, to be shared with it.
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (preempt_) {
+        std::vector<PendingWindow> rest;
+        for (size_t r = b; r < batches.size(); ++r) rest.insert(rest.end(), batches[r].begin(), batches[r].end());
+        for (const PendingWindow& p : rest) pending_tokens_ += p.part->job->window(p.window).size();
+        pending_.insert(pending_.begin(), rest.begin(), rest.end());
+        return;
+      }
+    }
+    std::vector<PendingWindow>& batch = batches[b];
+    DropCancelled(&batch);
+    if (batch.empty()) continue;
+    windows.clear();
+    size_t tokens = 0, sequence = 0;
+    Clock::time_point oldest = Clock::time_point::max();
+    for (const PendingWindow& p : batch) {
+      p.part->call->started = true;
+      windows.push_back(&p.part->job->window(p.window));
+      tokens += windows.back()->size();
+      sequence = std::max(sequence, windows.back()->size());
+      oldest = std::min(oldest, p.ready);
+    }
+    // Every window of a batch shares its model, so all have the same output dimensions.
+    const std::vector<size_t>& dims = batch.front().part->job->output_dims();
+    const Clock::time_point start = Clock::now();
+    counters_.wait_ns.fetch_add(Nanoseconds(start - oldest), std::memory_order_relaxed);
+    std::shared_ptr<OutputTensor> output;
+    try {
+      output = std::make_shared<OutputTensor>(RunBatch(*model_, windows, sequence, dims, &inputs));
+    } catch (...) {
+      const Error error = ErrorFromException(std::current_exception());
+      for (const PendingWindow& p : batch) {
+        p.part->call->Fail(error);
+        WindowDone(p.part);
+      }
+      continue;
+    }
+    counters_.inference_ns.fetch_add(Nanoseconds(Clock::now() - start), std::memory_order_relaxed);
+    counters_.batches.fetch_add(1, std::memory_order_relaxed);
+    counters_.windows.fetch_add(batch.size(), std::memory_order_relaxed);
+    counters_.tokens.fetch_add(tokens, std::memory_order_relaxed);
+    counters_.padded_tokens.fetch_add(batch.size() * sequence, std::memory_order_relaxed);
+
+    const size_t row_floats = sequence * FloatsPerToken(dims);
+    Post([this, output = std::move(output), batch = std::move(batch), row_floats] {
+      const Clock::time_point decode_start = Clock::now();
+      for (size_t row = 0; row < batch.size(); ++row) {
+        Part* part = batch[row].part;
+        if (!part->call->failed) {
+          try {
+            part->job->DecodeWindow(batch[row].window, output->data() + row * row_floats);
+          } catch (...) {
+            part->call->Fail(ErrorFromException(std::current_exception()));
+          }
+        }
+        WindowDone(part);
+      }
+      counters_.decode_ns.fetch_add(Nanoseconds(Clock::now() - decode_start), std::memory_order_relaxed);
+    });
   }
 }
 
@@ -327,6 +467,10 @@ void Engine::FinishPart(Part* part) {
 
 void Engine::FinishCall(Call* call) {
   std::unique_ptr<Call> owned(call);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.erase(std::find(calls_.begin(), calls_.end(), call));
+  }
   calls_in_flight_.fetch_sub(1);
   if (call->failed) {
     call->done(nullptr, std::move(call->error));

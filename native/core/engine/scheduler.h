@@ -2,6 +2,11 @@
 // and pipelines the work. One runner thread feeds ONNX Runtime batch after batch (ORT's intra-op threads do the
 // parallel math); a small pool tokenizes new requests and decodes finished batches meanwhile. The Model (weights,
 // tokenizer) is one shared copy; requests own all per-call state.
+//
+// Fairness: a round takes every waiting window when they belong to one call, so a bulk call is batched over all
+// of them; when several calls wait, it takes windows from each call in turn, up to a few batches. A call that
+// arrives while a round runs ends that round after the batch at hand, so no call waits behind more than a few
+// batches of another's work, however large that call is.
 #pragma once
 
 #include <atomic>
@@ -51,14 +56,19 @@ class Engine {
   using Done = std::function<void(std::unique_ptr<ExtractRequest> request, std::optional<Error> error)>;
 
   Engine(std::shared_ptr<const Model> model, const EngineParams& params);
-  // Joins the threads. Callers destroy the engine once every submitted request is done (the addon keeps a
-  // reference per call in flight), so nothing is left to run.
+  // Fails every call still in flight with kDisposed (their `done` still runs), then joins the threads after the
+  // batch at hand: destroying an engine never waits for queued work. The addon keeps a reference per call in
+  // flight, so this happens with calls in flight only when their JS environment is torn down (worker.terminate()).
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // Queues a request; returns at once. Errors of this request (such as kTextTooLong) go to `done`.
   void Submit(std::unique_ptr<ExtractRequest> request, Done done);
+
+  // Fails every call none of whose windows has started running with `error`; their queued work is dropped, not
+  // run. Calls already running finish. (dispose(): queued calls are rejected, running ones complete.)
+  void CancelQueued(const Error& error);
 
   EngineStats stats() const;
   void ResetStats();
@@ -88,7 +98,10 @@ class Engine {
   void WorkerLoop();
   void RunnerLoop();
   bool PendingFillsBatch() const;  // under mutex_
+  void CancelCalls(const Error& error, bool running_too);
+  std::vector<PendingWindow> TakeRound(std::vector<PendingWindow>* dropped);  // under mutex_
   void RunRound(std::vector<PendingWindow>& round);
+  void DropCancelled(std::vector<PendingWindow>* windows);  // windows of failed or expired calls leave, done
   void CutPart(Part* part);
   void WindowDone(Part* part);
   void FinishPart(Part* part);
@@ -103,6 +116,9 @@ class Engine {
   std::deque<std::function<void()>> tasks_;
   std::vector<PendingWindow> pending_;
   size_t pending_tokens_ = 0;
+  std::vector<Call*> calls_;        // every call in flight, for cancelling
+  std::vector<Call*> round_calls_;  // sorted: the calls of the round the runner is running
+  bool preempt_ = false;            // windows of a call outside the running round are waiting
   bool stopping_ = false;
   std::atomic<size_t> calls_in_flight_{0};
   bool last_round_mixed_calls_ = false;  // runner only

@@ -27,12 +27,21 @@ void AppendSlice(const Encoding& bare, size_t begin, size_t end, Encoding* out) 
 
 }  // namespace
 
+size_t CountWindows(size_t tokens, const Tokenizer& tokenizer, size_t max_tokens, size_t stride) {
+  if (tokens == 0) return 0;
+  const size_t content = max_tokens - tokenizer.template_size();
+  if (tokens <= content) return 1;
+  const size_t step = content - stride;
+  return 1 + (tokens - content + step - 1) / step;
+}
+
 void SplitIntoWindows(const Encoding& bare, const Tokenizer& tokenizer, size_t max_tokens, size_t stride,
                       std::vector<Encoding>* windows, std::vector<size_t>* begins) {
   const size_t template_tokens = tokenizer.template_size();
   const size_t content = max_tokens - template_tokens;
   const size_t step = content - stride;
-  // Windows start every `step` tokens until one reaches the end; an empty text still gets one window.
+  if (bare.size() == 0) return;
+  // Windows start every `step` tokens until one reaches the end.
   size_t begin = 0;
   while (true) {
     const size_t end = std::min(begin + content, bare.size());

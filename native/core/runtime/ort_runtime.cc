@@ -15,7 +15,15 @@ std::unique_ptr<OrtRuntime> g_runtime;  // never destroyed before exit: sessions
 
 OrtRuntime& OrtRuntime::Load(const std::string& library_path) {
   std::lock_guard<std::mutex> lock(g_runtime_mutex);
-  if (g_runtime) return *g_runtime;
+  if (g_runtime) {
+    if (library_path != g_runtime->library_path_) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "ONNX Runtime is already loaded in this process from '" + g_runtime->library_path_ +
+                      "'; a process holds one ONNX Runtime library, so '" + library_path +
+                      "' cannot be loaded beside it: give every model the same ortLibraryPath (or none)");
+    }
+    return *g_runtime;
+  }
 
   // RTLD_LOCAL keeps ORT's symbols out of the global namespace, away from other addons (onnxruntime-node).
   void* handle = dlopen(library_path.c_str(), RTLD_NOW | RTLD_LOCAL);

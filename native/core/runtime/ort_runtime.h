@@ -13,9 +13,9 @@ namespace nn {
 
 class OrtRuntime {
  public:
-  // Loads the library at `library_path` on first use and returns the process runtime. Later calls return
-  // the same runtime whatever path they name (a process cannot host two ORT environments).
-  // Throws nn::Error(kRuntimeUnavailable) with the reason and how to fix it.
+  // Loads the library at `library_path` on first use and returns the process runtime. Later calls must name
+  // the same path (a process cannot host two ORT environments). Throws nn::Error: kRuntimeUnavailable with the
+  // reason and how to fix it; kInvalidArgument when another library is already loaded.
   static OrtRuntime& Load(const std::string& library_path);
 
   const OrtApi& api() const { return *api_; }
