@@ -7,7 +7,7 @@ import { NerError } from './errors';
 import { evaluate, formatEvaluation, readConll, readGenia, type Dataset } from './eval';
 import { NativeNer } from './ner';
 import type { ExtractOptions, ModelOptions } from './options';
-import { createService } from './server';
+import { createService, SERVE_LIMITS, type ServeOptions } from './server';
 import { readTexts } from './stream';
 
 const USAGE = `Usage: native-ner <command> [options]
@@ -62,12 +62,13 @@ Options:
 
 const SERVE_USAGE = `Usage: native-ner serve --model DIR [--port N] [--host ADDR] [options]
 
-Serves the model over HTTP until SIGINT or SIGTERM, then answers the requests in flight and exits.
+Serves the model over HTTP until SIGINT or SIGTERM, then stops accepting connections, gives the requests in flight
+up to --shutdown-grace-ms to finish, closes the connections left and exits.
   POST /extract   body {"texts": [...]} or {"text": "..."}, optionally "options": {...} (extract's options);
                   answers {"entities": [[...], ...]} (or [...] for "text"); errors {"error": {code, message}}
-  GET /healthz    {"status": "ok", ...}
+  GET /healthz    {"status": "ok", "model": {"name", "sha256"}, ...}
   GET /metrics    Prometheus text: request and inference latency histograms, texts, tokens, entities by label,
-                  errors by code
+                  requests by status, errors by code
 
 Options:
   --model DIR            model directory   [required]
@@ -75,13 +76,21 @@ Options:
   --host ADDR            address to listen on (default 127.0.0.1)
   --model-file FILE      ONNX file inside DIR, e.g. model_int8.onnx
   --threads N            ONNX Runtime intra-op threads
-  --max-body-bytes N     largest request body (default 1048576)
-  --max-texts N          most texts in one request (default 1000)
+${Object.values(SERVE_LIMITS)
+  .map(({ flag, help, default: fallback }) => `  ${`${flag} N`.padEnd(23)}${help} (default ${fallback})`)
+  .join('\n')}
   -h, --help             show this help`;
 
 const CHUNK = 512;  // texts per extract call: bounds memory for inputs of any size
 
 class UsageError extends Error {}
+
+/** Loads the model and prints what is suspect about it (ModelInfo.warnings) on stderr. */
+async function loadModel(dir: string, options: ModelOptions): Promise<NativeNer> {
+  const ner = await NativeNer.load(dir, options);
+  for (const warning of ner.info.warnings) console.error(`native-ner: warning: ${warning}`);
+  return ner;
+}
 
 /** Texts of the arguments: files are read line by line (JSON lines with --jsonl or a .jsonl name), others are texts. */
 async function* textsOf(positionals: string[], jsonl: boolean): AsyncGenerator<string> {
@@ -203,7 +212,7 @@ async function extract(args: string[]): Promise<void> {
     options.stride = stride;
   }
 
-  const ner = await NativeNer.load(dir, options);
+  const ner = await loadModel(dir, options);
   const progress = progressReporter();
   try {
     let lines: string[] = [];
@@ -237,7 +246,7 @@ async function evalCommand(args: string[]): Promise<void> {
   // Read the data before loading the model, so a wrong path fails at once.
   const dataset: Dataset = values.conll ? readConll(values.conll) : readGenia(values.jsonl as string);
 
-  const ner = await NativeNer.load(dir, options);
+  const ner = await loadModel(dir, options);
   try {
     // Progress only on a terminal: redirected stderr stays clean for scripts.
     const showProgress = process.stderr.isTTY === true;
@@ -259,38 +268,51 @@ async function evalCommand(args: string[]): Promise<void> {
   }
 }
 
+// One string flag per service limit, named by SERVE_LIMITS.
+const SERVE_LIMIT_FLAGS = Object.fromEntries(
+  Object.values(SERVE_LIMITS).map(({ flag }) => [flag.slice(2), { type: 'string' as const }]),
+);
+
+/** The service limits given as flags, checked against their ranges so a wrong one fails before the model loads. */
+function serveLimitsOf(values: Record<string, unknown>): ServeOptions {
+  const limits: ServeOptions = {};
+  for (const [key, { flag, min, max }] of Object.entries(SERVE_LIMITS) as [keyof ServeOptions, (typeof SERVE_LIMITS)[keyof ServeOptions]][]) {
+    const value = values[flag.slice(2)];
+    if (value === undefined) continue;
+    const n = Number(value);
+    if (value === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new UsageError(`${flag} needs an integer from ${min} to ${max}, got '${value}'`);
+    }
+    limits[key] = n;
+  }
+  return limits;
+}
+
 async function serveCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      ...MODEL_FLAGS,
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'max-body-bytes': { type: 'string' },
-      'max-texts': { type: 'string' },
-    },
+    options: { ...MODEL_FLAGS, port: { type: 'string' }, host: { type: 'string' }, ...SERVE_LIMIT_FLAGS },
   });
   if (values.help) {
     console.log(SERVE_USAGE);
     return;
   }
-  const { dir, options } = modelOptionsOf(values);
+  const { dir, options } = modelOptionsOf(values as { model?: string; 'model-file'?: string; threads?: string });
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port needs 0 to 65535, got '${values.port}'`);
+  const limits = serveLimitsOf(values);
 
-  const ner = await NativeNer.load(dir, options);
-  const service = createService(ner, {
-    maxBodyBytes: positiveInteger(values['max-body-bytes'], '--max-body-bytes'),
-    maxTexts: positiveInteger(values['max-texts'], '--max-texts'),
-  });
+  const ner = await loadModel(dir, options);
+  const service = createService(ner, limits);
   await new Promise<void>((resolve, reject) => {
     service.server.once('error', reject);
-    service.server.listen(port, values.host ?? '127.0.0.1', () => resolve());
+    service.server.listen(port, (values.host as string | undefined) ?? '127.0.0.1', () => resolve());
   });
   console.error(`native-ner: serving ${ner.info.modelPath} on ${service.url()}`);
+  const grace = limits.shutdownGraceMs ?? SERVE_LIMITS.shutdownGraceMs.default;
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      console.error(`native-ner: ${signal}, answering requests in flight before exiting`);
+      console.error(`native-ner: ${signal}, answering requests in flight for up to ${grace} ms before exiting`);
       void service.shutdown().then(resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));

@@ -5,4 +5,4 @@ export type { Aggregation, ExtractOptions, ModelOptions } from './options';
 export type { ModelHead, SpanMode } from './options';
 export * from './eval';
 export { extractStream, readTexts, type StreamOptions, type StreamResult } from './stream';
-export { createService, type NerService, type ServeOptions } from './server';
+export { createService, SERVE_LIMITS, type NerService, type ServeLimit, type ServeOptions } from './server';

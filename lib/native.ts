@@ -97,7 +97,8 @@ export interface NativeModel {
   info(): NativeModelInfo;
   stats(): NativeStats;
   resetStats(): void;
-  dispose(): void;
+  /** abortRunning: also fail the calls already running (their windows not yet run are dropped). */
+  dispose(abortRunning?: boolean): void;
 }
 
 export interface NativeTokenizer {
@@ -115,11 +116,15 @@ interface Binding {
 const packageRoot = join(__dirname, '..');
 let binding: Binding | undefined;
 
-/** The addon: a prebuild from prebuilds/ or a local build from build/Release, found by node-gyp-build. */
+/**
+ * The addon: a prebuild from prebuilds/ or a local build from build/Release, found by node-gyp-build; or the
+ * .node file $NATIVE_NER_ADDON names (the sanitizer test run loads its instrumented build that way).
+ */
 export function getBinding(): Binding {
   if (!binding) {
+    const override = process.env.NATIVE_NER_ADDON;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const load = require('node-gyp-build') as (dir: string) => Binding;
+    const load = override ? () => require(override) as Binding : (require('node-gyp-build') as (dir: string) => Binding);
     try {
       binding = load(packageRoot);
     } catch (error) {

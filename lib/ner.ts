@@ -12,6 +12,7 @@ import {
   type NativeStats,
 } from './native';
 import {
+  checkBoolean,
   checkExtractOptions,
   checkModelOptions,
   checkOptionsForHead,
@@ -291,12 +292,18 @@ export class NativeNer {
     callNative(() => native.resetStats());
   }
 
-  /** Releases the model once the calls already in flight have finished; later calls fail with ERR_DISPOSED. */
-  async dispose(): Promise<void> {
+  /**
+   * Releases the model. Calls already running (some of their texts are in the model) finish; queued calls are
+   * not run and fail with ERR_DISPOSED, as do later calls. With `abortRunning`, running calls fail with
+   * ERR_DISPOSED too, after the batch at hand, so the promise resolves at once (a server past its shutdown grace
+   * period). Resolves once every call has settled and the engine's threads are released.
+   */
+  async dispose(options?: { abortRunning?: boolean }): Promise<void> {
+    const abortRunning = checkBoolean(options?.abortRunning, 'abortRunning') ?? false;
     const native = this.native;
     if (!native) return;
     this.native = null;
-    native.dispose();  // in-flight calls hold their own reference to the native model
+    native.dispose(abortRunning);  // in-flight calls hold their own reference to the native model
     await Promise.allSettled([...this.pending]);
   }
 

@@ -1,28 +1,117 @@
-// The HTTP service: POST /extract, GET /healthz, GET /metrics (Prometheus text format). Concurrent requests are
-// separate extract calls, which the engine merges into shared model batches.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The HTTP service: POST /extract, GET /healthz, GET /metrics (Prometheus text format); createService() builds it,
+// `native-ner serve` runs it. Concurrent requests are separate extract calls, which the engine merges into shared
+// model batches. Every limit below bounds what one client can cost the others; docs/server.md lists them.
+import { createHash } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NerError } from './errors';
+import { basename, dirname } from 'node:path';
+import { NerError, type NerErrorCode } from './errors';
 import type { Entity, NativeNer } from './ner';
-import { checkExtractOptions, type ExtractOptions } from './options';
+import { checkExtractOptions, checkInteger, checkObject, type ExtractOptions } from './options';
 
+/** Limits of the service; SERVE_LIMITS holds each one's default, accepted range and `native-ner serve` flag. */
 export interface ServeOptions {
-  /** Largest request body accepted, in bytes; larger ones get 413. Default 1 MiB. */
+  /** Largest request body accepted, in bytes; larger ones get 413 ERR_BODY_TOO_LARGE. */
   maxBodyBytes?: number;
-  /** Most texts in one request; more get 413. Default 1,000. */
+  /** Most texts in one request; more get 413 ERR_TOO_MANY_TEXTS. */
   maxTexts?: number;
+  /**
+   * Largest options.stride a request may ask for; larger gets 400 ERR_INVALID_ARGUMENT. A stride near the model
+   * window means one window per token, so this bounds how much work a small body can ask for.
+   */
+  maxStride?: number;
+  /**
+   * Most model windows one request may need (extract's maxWindows); more get 413 ERR_TOO_MANY_WINDOWS. A request's
+   * own options.maxWindows applies when smaller; a larger one is lowered to this.
+   */
+  maxWindows?: number;
+  /**
+   * Milliseconds one request's extract call may take (extract's timeoutMs); a later one gets 503 ERR_TIMEOUT with
+   * Retry-After. A request's own options.timeoutMs applies when shorter; a longer one is lowered to this.
+   */
+  extractTimeoutMs?: number;
+  /** Milliseconds a client has to send the request headers (server.headersTimeout); then it gets 408. */
+  headersTimeoutMs?: number;
+  /** Milliseconds a client has to send a whole request, headers and body (server.requestTimeout); then 408. */
+  requestTimeoutMs?: number;
+  /**
+   * Milliseconds shutdown() lets requests in flight (uploading or being answered) finish before closing their
+   * connections.
+   */
+  shutdownGraceMs?: number;
 }
 
-/** Request handling errors that map to a status code. */
+export interface ServeLimit {
+  default: number;
+  min: number;
+  max: number;
+  /** The `native-ner serve` flag that sets it. */
+  flag: string;
+  /** What it bounds, for the CLI's help. */
+  help: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Every ServeOptions field: its default, the integers accepted and its flag; createService and the CLI read this. */
+export const SERVE_LIMITS: Readonly<Record<keyof ServeOptions, Readonly<ServeLimit>>> = {
+  maxBodyBytes: { default: 1 << 20, min: 1, max: 1 << 30, flag: '--max-body-bytes', help: 'largest request body, in bytes' },
+  maxTexts: { default: 1000, min: 1, max: 1_000_000, flag: '--max-texts', help: 'most texts in one request' },
+  maxStride: { default: 256, min: 0, max: 1 << 20, flag: '--max-stride', help: 'largest options.stride a request may ask for' },
+  maxWindows: { default: 512, min: 1, max: 2 ** 31 - 1, flag: '--max-windows', help: 'most model windows one request may need' },
+  extractTimeoutMs: { default: 30_000, min: 1, max: HOUR_MS, flag: '--extract-timeout-ms', help: "ms one request's extract call may take" },
+  headersTimeoutMs: { default: 10_000, min: 100, max: HOUR_MS, flag: '--headers-timeout-ms', help: 'ms a client has to send the headers' },
+  requestTimeoutMs: { default: 30_000, min: 100, max: HOUR_MS, flag: '--request-timeout-ms', help: 'ms a client has to send a whole request' },
+  shutdownGraceMs: { default: 10_000, min: 0, max: HOUR_MS, flag: '--shutdown-grace-ms', help: 'ms requests in flight get on SIGTERM/SIGINT' },
+};
+
+/** Checks createService's options: wrong types are TypeErrors, unknown names and out-of-range values NerErrors. */
+function checkServeOptions(value: unknown): Required<ServeOptions> {
+  const known = Object.keys(SERVE_LIMITS) as (keyof ServeOptions)[];
+  const given = checkObject(value, 'serve option', known);
+  const limits = {} as Required<ServeOptions>;
+  for (const key of known) {
+    const { default: fallback, min, max } = SERVE_LIMITS[key];
+    limits[key] = checkInteger(given[key], key, min, max) ?? fallback;
+  }
+  // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new NerError(
+      'ERR_INVALID_ARGUMENT',
+      `headersTimeoutMs (${limits.headersTimeoutMs}) must not be over requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
+}
+
+/** A failed request: its status, error code and any headers the answer needs (Retry-After). */
 class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: OutgoingHttpHeaders = {},
   ) {
     super(message);
   }
 }
+
+/** Status of NerErrors that are the request's doing or a passing condition; any other code is a 500. */
+const STATUS_OF_NER_CODE: Partial<Record<NerErrorCode, number>> = {
+  ERR_INVALID_ARGUMENT: 400,
+  ERR_TEXT_TOO_LONG: 413,
+  ERR_TOO_MANY_WINDOWS: 413,
+  ERR_TIMEOUT: 503,
+  ERR_DISPOSED: 503,
+};
+
+// A timed-out call means the queue was long; a second lets it drain before the client tries again.
+const RETRY_AFTER_SECONDS = 1;
+
+// An answer sent before the body arrived (413, 404, ...) reads and drops the rest, so the client can finish
+// writing and read it; a body still coming after this many bytes has its connection closed instead.
+const DISCARD_LIMIT_BYTES = 64 << 20;
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -76,13 +165,17 @@ class Metrics {
   render(inFlight: number, tokens: number): string {
     const counter = (name: string, help: string, value: number) => [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`];
     return [
-      ...this.requests.render('native_ner_http_requests_total', 'HTTP requests answered, by status code.', 'code'),
+      ...this.requests.render(
+        'native_ner_http_requests_total',
+        'HTTP requests, by status code; 499: the client closed the connection before the answer.',
+        'code',
+      ),
       ...this.requestSeconds.render('native_ner_http_request_duration_seconds', 'Time to answer a request.'),
       ...this.inferenceSeconds.render('native_ner_inference_duration_seconds', "Time of a request's extract call."),
       ...counter('native_ner_texts_total', 'Texts processed.', this.texts),
       ...counter('native_ner_tokens_total', 'Model tokens of the texts processed.', tokens),
       ...this.entities.render('native_ner_entities_total', 'Entities found, by label.', 'label'),
-      ...this.errors.render('native_ner_errors_total', 'Failed requests, by error code.', 'code'),
+      ...this.errors.render('native_ner_errors_total', 'Failed requests, by error code (client disconnects excluded).', 'code'),
       '# HELP native_ner_http_requests_in_flight Requests being answered.',
       '# TYPE native_ner_http_requests_in_flight gauge',
       `native_ner_http_requests_in_flight ${inFlight}`,
@@ -91,19 +184,62 @@ class Metrics {
   }
 }
 
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+/** The request body, at most `limit` bytes. On a 413 the rest is left unread, paused, for discardBody. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    throw new HttpError(413, 'ERR_BODY_TOO_LARGE', `request body of ${declared} bytes is over the limit of ${limit}`);
+    return Promise.reject(new HttpError(413, 'ERR_BODY_TOO_LARGE', `request body of ${declared} bytes is over the limit of ${limit}`));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'ERR_BODY_TOO_LARGE', `request body is over the limit of ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      request.off('data', onData).off('end', onEnd).off('error', onGone).off('close', onGone);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      request.pause();
+      reject(new HttpError(413, 'ERR_BODY_TOO_LARGE', `request body is over the limit of ${limit} bytes`));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    // The connection closed before the body ended; the response's 'close' listener counts the request.
+    const onGone = () => {
+      stop();
+      reject(new ConnectionGone());
+    };
+    request.on('data', onData).once('end', onEnd).once('error', onGone).once('close', onGone);
+  });
+}
+
+/** The client's connection is gone (closed by the client, a timeout or shutdown): nothing can be answered. */
+class ConnectionGone extends Error {}
+
+/** Reads and drops the rest of a request body, up to DISCARD_LIMIT_BYTES; beyond that it closes the connection. */
+function discardBody(request: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (request.readableEnded || request.destroyed) return resolve();
+    let dropped = 0;
+    request.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > DISCARD_LIMIT_BYTES) request.socket.destroy();
+    });
+    request.once('end', resolve).once('close', resolve).once('error', () => resolve());
+    request.resume();
+  });
+}
+
+/** Whether the request has a body that has not all arrived yet. */
+function bodyPending(request: IncomingMessage): boolean {
+  const { 'content-length': length, 'transfer-encoding': encoding } = request.headers;
+  return !request.complete && (Number(length) > 0 || encoding !== undefined);
 }
 
 /** Reads {"texts": [...]} or {"text": "..."} and optional "options". */
@@ -133,86 +269,229 @@ function parseExtractBody(body: Buffer, maxTexts: number): { texts: string[]; si
 function statusOf(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof NerError) {
-    const status = error.code === 'ERR_INVALID_ARGUMENT' ? 400 : error.code === 'ERR_TEXT_TOO_LONG' ? 413 : error.code === 'ERR_DISPOSED' ? 503 : 500;
-    return new HttpError(status, error.code, error.message);
+    const headers = error.code === 'ERR_TIMEOUT' ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+    return new HttpError(STATUS_OF_NER_CODE[error.code] ?? 500, error.code, error.message, headers);
   }
   if (error instanceof TypeError) return new HttpError(400, 'ERR_BAD_REQUEST', error.message);
   return new HttpError(500, 'ERR_INTERNAL', (error as Error)?.message ?? String(error));
 }
 
+/** The model directory's name: the ONNX file's folder, or its parent for a Hugging Face export's onnx/ folder. */
+function modelNameOf(modelPath: string): string {
+  const folder = dirname(modelPath);
+  return basename(basename(folder) === 'onnx' ? dirname(folder) : folder);
+}
+
+/** sha256 (hex) of a file, read as a stream; `file` is the stream, for shutdown to stop a hash still running. */
+function sha256Of(file: ReadStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    file.on('data', (chunk) => hash.update(chunk)).once('end', () => resolve(hash.digest('hex'))).once('error', reject);
+    file.once('close', () => reject(new Error('the model file was closed before it was hashed')));
+  });
+}
+
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
 export interface NerService {
   server: Server;
-  /** Stops accepting requests, answers those in flight, then releases the model. */
+  /**
+   * Stops accepting connections and closes idle ones, answers the requests in flight for up to shutdownGraceMs,
+   * then closes the connections left and releases the model. Calling it again returns the same promise.
+   */
   shutdown(): Promise<void>;
   /** The address the server listens on, once listening. */
   url(): string;
 }
 
-/** Serves `ner` over HTTP. Call listen() on the returned server (or use serve()). */
+/** Serves `ner` over HTTP. Call listen() on the returned server; the service owns `ner` and disposes it on shutdown. */
 export function createService(ner: NativeNer, options: ServeOptions = {}): NerService {
-  const maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
-  const maxTexts = options.maxTexts ?? 1000;
+  const limits = checkServeOptions(options);
   const metrics = new Metrics();
+  const modelName = modelNameOf(ner.info.modelPath);
+  const modelFile = createReadStream(ner.info.modelPath);
+  // Hashed once, at start, not per health check; null if the file can no longer be read.
+  const modelSha256 = sha256Of(modelFile).catch(() => null);
   let inFlight = 0;
   let draining = false;
-  let drained: (() => void) | null = null;
+  let forcedClose = false;
+  let stopping: Promise<void> | null = null;
 
-  const send = (response: ServerResponse, status: number, body: unknown, type = 'application/json') => {
-    const text = type === 'application/json' ? JSON.stringify(body) : String(body);
-    if (draining) response.setHeader('connection', 'close');
-    response.writeHead(status, { 'content-type': type === 'application/json' ? 'application/json; charset=utf-8' : type });
+  /** Starts the answer; during shutdown, or with the body still arriving, the connection closes after it. */
+  const writeHead = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    status: number,
+    type: string,
+    text: string,
+    headers: OutgoingHttpHeaders = {},
+  ) => {
+    const close = draining || bodyPending(request);
+    response.writeHead(status, {
+      'content-type': type,
+      'content-length': Buffer.byteLength(text),
+      ...(close ? { connection: 'close' } : {}),
+      ...headers,
+    });
+  };
+
+  const sendJson = (request: IncomingMessage, response: ServerResponse, status: number, body: unknown, headers?: OutgoingHttpHeaders) => {
+    const text = JSON.stringify(body);
+    writeHead(request, response, status, 'application/json; charset=utf-8', text, headers);
     response.end(text);
   };
+
+  /** The client's options within the server's limits: a stride over maxStride is refused, larger bounds lowered. */
+  function withinLimits(requested: ExtractOptions): ExtractOptions {
+    if (requested.stride !== undefined && requested.stride > limits.maxStride) {
+      throw new HttpError(
+        400,
+        'ERR_INVALID_ARGUMENT',
+        `stride ${requested.stride} is over this server's limit of ${limits.maxStride} (${SERVE_LIMITS.maxStride.flag})`,
+      );
+    }
+    return {
+      ...requested,
+      maxWindows: Math.min(requested.maxWindows ?? Infinity, limits.maxWindows),
+      timeoutMs: Math.min(requested.timeoutMs ?? Infinity, limits.extractTimeoutMs),
+    };
+  }
+
+  /** Names the server's limit in the engine's too-many-windows and timeout messages: a client cannot raise it. */
+  function explainLimit(error: unknown): unknown {
+    if (!(error instanceof NerError)) return error;
+    const limit =
+      error.code === 'ERR_TOO_MANY_WINDOWS'
+        ? `this server allows ${limits.maxWindows} windows a request (${SERVE_LIMITS.maxWindows.flag})`
+        : error.code === 'ERR_TIMEOUT'
+          ? `this server allows ${limits.extractTimeoutMs} ms a request (${SERVE_LIMITS.extractTimeoutMs.flag})`
+          : null;
+    return limit ? new NerError(error.code, `${error.message}; ${limit}`) : error;
+  }
 
   async function extract(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const type = String(request.headers['content-type'] ?? '');
     if (!/^application\/json\b/i.test(type)) {
       throw new HttpError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
     }
-    const { texts, single, options: extractOptions } = parseExtractBody(await readBody(request, maxBodyBytes), maxTexts);
+    const { texts, single, options: requested } = parseExtractBody(await readBody(request, limits.maxBodyBytes), limits.maxTexts);
+    const extractOptions = withinLimits(requested);
     const started = performance.now();
-    const results = await ner.extract(texts, extractOptions);
+    const results = await ner.extract(texts, extractOptions).catch((error: unknown) => {
+      throw explainLimit(error);
+    });
     metrics.inferenceSeconds.observe((performance.now() - started) / 1000);
     metrics.texts += texts.length;
     for (const entities of results) for (const e of entities) metrics.entities.add(e.label);
-    send(response, 200, { entities: single ? results[0] : results } satisfies { entities: Entity[] | Entity[][] });
+    sendJson(request, response, 200, { entities: single ? results[0] : results } satisfies { entities: Entity[] | Entity[][] });
+  }
+
+  /** GET, or HEAD: the same status and headers without the body (Node leaves it out for HEAD). */
+  function requireRead(request: IncomingMessage, path: string): void {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', `use GET ${path}`, { allow: 'GET, HEAD' });
+    }
+  }
+
+  /** Counts a request once its connection is done with it: answered, or cut off before the answer was sent. */
+  function countWhenClosed(request: IncomingMessage, response: ServerResponse, started: number): void {
+    response.once('close', () => {
+      let code = String(response.statusCode);
+      if (!response.writableFinished) {
+        if ((request.socket.errored as NodeJS.ErrnoException | null)?.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+          code = '408'; // Node answered 408 itself: the client was too slow sending the request
+          metrics.errors.add('ERR_REQUEST_TIMEOUT');
+        } else if (forcedClose) {
+          code = '503'; // shutdown's grace period ran out
+          metrics.errors.add('ERR_SHUTTING_DOWN');
+        } else {
+          code = '499'; // the client closed the connection: not a failure of the server
+        }
+      }
+      metrics.requests.add(code);
+      metrics.requestSeconds.observe((performance.now() - started) / 1000);
+    });
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const started = performance.now();
+    countWhenClosed(request, response, performance.now());
     inFlight++;
     try {
       const path = (request.url ?? '/').split('?')[0];
       if (draining && path !== '/metrics') throw new HttpError(503, 'ERR_SHUTTING_DOWN', 'the server is shutting down');
       if (path === '/extract') {
-        if (request.method !== 'POST') throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', 'use POST /extract');
+        if (request.method !== 'POST') throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', 'use POST /extract', { allow: 'POST' });
         await extract(request, response);
       } else if (path === '/healthz') {
-        if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', 'use GET /healthz');
-        const { modelPath, entityTypes, head } = ner.info;
-        send(response, 200, { status: 'ok', model: modelPath, head, entityTypes });
+        requireRead(request, path);
+        const { entityTypes, head } = ner.info;
+        sendJson(request, response, 200, { status: 'ok', model: { name: modelName, sha256: await modelSha256 }, head, entityTypes });
       } else if (path === '/metrics') {
-        if (request.method !== 'GET') throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', 'use GET /metrics');
-        send(response, 200, metrics.render(inFlight, ner.stats().tokens), 'text/plain; version=0.0.4; charset=utf-8');
+        requireRead(request, path);
+        const text = metrics.render(inFlight, ner.stats().tokens);
+        writeHead(request, response, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
+        response.end(text);
       } else {
         throw new HttpError(404, 'ERR_NOT_FOUND', `no route ${path}; use POST /extract, GET /healthz or GET /metrics`);
       }
     } catch (error) {
+      if (error instanceof ConnectionGone || response.destroyed) return; // counted by countWhenClosed
       const failure = statusOf(error);
       metrics.errors.add(failure.code);
-      if (!response.headersSent) send(response, failure.status, { error: { code: failure.code, message: failure.message } });
-      else response.destroy();
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      const text = JSON.stringify({ error: { code: failure.code, message: failure.message } });
+      writeHead(request, response, failure.status, 'application/json; charset=utf-8', text, failure.headers);
+      if (!bodyPending(request)) {
+        response.end(text);
+      } else {
+        // Answered before the body arrived: let the client finish writing, so it reads this instead of EPIPE.
+        response.write(text);
+        await discardBody(request);
+        response.end();
+      }
     } finally {
-      metrics.requests.add(String(response.statusCode));
-      metrics.requestSeconds.observe((performance.now() - started) / 1000);
       inFlight--;
-      if (draining && inFlight === 0) drained?.();
     }
   }
 
-  const server = createServer((request, response) => {
-    void handle(request, response);
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node checks both timeouts; its default, 30 s, would let a slow client outlast them by that much.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (request, response) => {
+      void handle(request, response);
+    },
+  );
+
+  async function stop(): Promise<void> {
+    draining = true;
+    modelFile.destroy(); // a hash still running is not worth waiting for
+    // server.close stops accepting and calls back once every connection has ended; answers sent while draining
+    // close their connections (connection: close).
+    const allClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const grace = delay(limits.shutdownGraceMs);
+    const inTime = await Promise.race([allClosed.then(() => true), grace.promise.then(() => false)]);
+    grace.cancel();
+    if (!inTime) {
+      forcedClose = true;
+      server.closeAllConnections();
+      await allClosed;
+    }
+    // Past the grace period, extract calls still running are aborted too, so shutdown does not outlast it by more
+    // than the batch ONNX Runtime is running.
+    await ner.dispose({ abortRunning: !inTime });
+  }
 
   return {
     server,
@@ -222,15 +501,9 @@ export function createService(ner: NativeNer, options: ServeOptions = {}): NerSe
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${host}:${address.port}`;
     },
-    async shutdown() {
-      if (draining) return;
-      draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-      server.closeAllConnections();
-      await closed;
-      await ner.dispose();
+    shutdown() {
+      stopping ??= stop();
+      return stopping;
     },
   };
 }

@@ -202,6 +202,21 @@ describe('stopping work', () => {
     expect(process.memoryUsage().rss - startRss).toBeLessThan(150 * 1024 * 1024);
   });
 
+  it('aborts running calls too when disposed with abortRunning, instead of finishing them', async () => {
+    const ner = await NativeNer.load(CONLL_MODEL);
+    const started = performance.now();
+    const running = ner.extract('. '.repeat(700), { stride: 509, batchTokens: 2048 });
+    running.catch(() => undefined); // awaited below
+    while (ner.stats().batches === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    await ner.dispose({ abortRunning: true });
+    const e = await rejection(running);
+    expect(e.code).toBe('ERR_DISPOSED');
+    expect(e.message).toContain('abortRunning');
+    // The call had ~190 windows to go; it stopped after the batch at hand.
+    expect(ner.disposed).toBe(true);
+    expect(performance.now() - started).toBeLessThan(4_000);
+  });
+
   it('terminates a worker with hundreds of queued calls without running them', async () => {
     const source = `
       const { parentPort, workerData } = require('node:worker_threads');

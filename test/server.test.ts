@@ -1,8 +1,14 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService, NativeNer, readConll, type NerService } from '../lib';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { inspect, promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createService, NativeNer, NerError, readConll, type NerService, type ServeOptions } from '../lib';
 import { CONLL_MODEL, SHARED } from './helpers';
+
+const CLI = join(__dirname, '..', 'dist', 'cli.js');
 
 const sentences = readConll(join(SHARED, 'datasets', 'conll2003', 'eng.testb')).sentences.map((s) => s.text);
 
@@ -13,6 +19,40 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown>;
+}
+
+/**
+ * POSTs `body` with node:http, with a content-length header or (chunked) in 1 MiB writes, and resolves once the
+ * connection is done; any socket error while writing (EPIPE, ECONNRESET) rejects.
+ */
+function upload(url: string, body: Buffer, framing: 'content-length' | 'chunked'): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+    if (framing === 'content-length') headers['content-length'] = body.length;
+    const req = request(url, { method: 'POST', headers });
+    let answer: Answer | undefined;
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        answer = { status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(Buffer.concat(chunks).toString()) };
+      });
+    });
+    req.on('error', reject);
+    req.on('close', () => (answer ? resolve(answer) : reject(new Error('the connection closed without an answer'))));
+    if (framing === 'content-length') {
+      req.end(body);
+    } else {
+      for (let at = 0; at < body.length; at += 1 << 20) req.write(body.subarray(at, at + (1 << 20)));
+      req.end();
+    }
+  });
 }
 
 describe('HTTP service', () => {
@@ -77,6 +117,137 @@ describe('HTTP service', () => {
     expect(value('native_ner_http_request_duration_seconds_bucket{le="+Inf"}')).toBe(
       value('native_ner_http_request_duration_seconds_count'),
     );
+  });
+
+  it('names the model and the sha256 of its ONNX file in /healthz, not its path', async () => {
+    const health = (await (await fetch(`${base}/healthz`)).json()) as Record<string, unknown>;
+    const sha256 = createHash('sha256').update(readFileSync(ner.info.modelPath)).digest('hex');
+    expect(health.model).toEqual({ name: 'conll03-bert-small', sha256 });
+    expect(JSON.stringify(health)).not.toContain(dirname(ner.info.modelPath));
+  });
+
+  it('answers HEAD on /healthz and /metrics with the headers and no body', async () => {
+    for (const path of ['/healthz', '/metrics']) {
+      const head = await fetch(`${base}${path}`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+      expect(await head.text()).toBe('');
+    }
+    const post = await fetch(`${base}/healthz`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('refuses a stride over the server limit, naming the limit and its flag', async () => {
+    const over = await post(`${base}/extract`, { text: 'Paris is nice.', options: { stride: 257 } });
+    expect(over.status).toBe(400);
+    expect(over.body.error).toEqual({ code: 'ERR_INVALID_ARGUMENT', message: "stride 257 is over this server's limit of 256 (--max-stride)" });
+    expect((await post(`${base}/extract`, { text: 'Paris is nice.', options: { stride: 256 } })).status).toBe(200);
+  });
+
+  it("gives extract the server's window and time limits, and a client's own only when smaller", async () => {
+    const extract = vi.spyOn(ner, 'extract');
+    try {
+      for (const options of [undefined, { maxWindows: 3, timeoutMs: 5000 }, { maxWindows: 10_000, timeoutMs: 60_000 }]) {
+        expect((await post(`${base}/extract`, { text: 'Paris is nice.', options })).status).toBe(200);
+      }
+      const limits = extract.mock.calls.map(([, options]) => [options?.maxWindows, options?.timeoutMs]);
+      expect(limits).toEqual([
+        [512, 30_000],
+        [3, 5000],
+        [512, 30_000],
+      ]);
+    } finally {
+      extract.mockRestore();
+    }
+  });
+
+  it('answers 413 to a request needing too many windows, 503 with Retry-After to one that timed out', async () => {
+    const extract = vi
+      .spyOn(ner, 'extract')
+      .mockRejectedValueOnce(new NerError('ERR_TOO_MANY_WINDOWS', 'the texts need 900 model windows, over maxWindows 512'))
+      .mockRejectedValueOnce(new NerError('ERR_TIMEOUT', 'the call was not done within timeoutMs 30000'));
+    try {
+      const windows = await post(`${base}/extract`, { text: 'Paris is nice.' });
+      expect(windows.status).toBe(413);
+      expect(windows.body.error).toMatchObject({ code: 'ERR_TOO_MANY_WINDOWS', message: expect.stringContaining('(--max-windows)') });
+      const late = await fetch(`${base}/extract`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'Paris is nice.' }),
+      });
+      expect(late.status).toBe(503);
+      expect(late.headers.get('retry-after')).toBe('1');
+      expect(((await late.json()) as { error: unknown }).error).toMatchObject({
+        code: 'ERR_TIMEOUT',
+        message: expect.stringContaining('(--extract-timeout-ms)'),
+      });
+    } finally {
+      extract.mockRestore();
+    }
+  });
+
+  it('answers a 50 MB body with a readable 413 and connection: close, without EPIPE', async () => {
+    const body = Buffer.alloc(50 << 20, 0x20);
+    for (const framing of ['content-length', 'chunked'] as const) {
+      const answer = await upload(`${base}/extract`, body, framing);
+      expect(answer.status).toBe(413);
+      expect(answer.headers.connection).toBe('close');
+      expect((answer.body.error as { code: string }).code).toBe('ERR_BODY_TOO_LARGE');
+    }
+  });
+
+  it('checks its options: types, ranges, unknown names and the timeouts against each other', () => {
+    const failure = (options: unknown) => {
+      try {
+        createService(ner, options as ServeOptions);
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error(`createService accepted ${inspect(options)}`);
+    };
+    for (const options of [{ maxBodyBytes: NaN }, { maxTexts: NaN }, { maxBodyBytes: -1 }, { maxStride: 0.5 }, { shutdownGraceMs: -1 }]) {
+      const error = failure(options);
+      expect(error).toBeInstanceOf(NerError);
+      expect((error as NerError).code).toBe('ERR_INVALID_ARGUMENT');
+    }
+    expect(failure({ maxTexts: '1000' })).toBeInstanceOf(TypeError);
+    expect(failure(null)).toBeInstanceOf(TypeError);
+    expect(failure({ maxBody: 5 }).message).toBe(
+      "unknown serve option 'maxBody'; known: maxBodyBytes, maxTexts, maxStride, maxWindows, extractTimeoutMs, " +
+        'headersTimeoutMs, requestTimeoutMs, shutdownGraceMs',
+    );
+    expect(failure({ headersTimeoutMs: 5000, requestTimeoutMs: 1000 }).message).toMatch(/headersTimeoutMs.*requestTimeoutMs/);
+  });
+});
+
+describe('native-ner serve flags', () => {
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, [CLI, 'serve', ...args]).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+
+  it('lists every service limit with its default in --help', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    for (const line of [
+      '--max-body-bytes N     largest request body, in bytes (default 1048576)',
+      '--max-stride N         largest options.stride a request may ask for (default 256)',
+      '--max-windows N        most model windows one request may need (default 512)',
+      "--extract-timeout-ms N ms one request's extract call may take (default 30000)",
+      '--headers-timeout-ms N ms a client has to send the headers (default 10000)',
+      '--request-timeout-ms N ms a client has to send a whole request (default 30000)',
+      '--shutdown-grace-ms N  ms requests in flight get on SIGTERM/SIGINT (default 10000)',
+    ]) {
+      expect(stdout).toContain(line);
+    }
+  });
+
+  it('refuses a limit out of range before loading the model, naming the flag', async () => {
+    const { code, stderr } = await run(['--model', '/nonexistent', '--max-stride=-1']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--max-stride needs an integer from 0 to 1048576, got '-1'");
   });
 });
 

@@ -4,6 +4,7 @@
 #include "addon/addon_data.h"
 #include "addon/convert.h"
 #include "addon/model_wrap.h"
+#include "addon/planted_faults.h"
 #include "addon/tokenizer_wrap.h"
 #include "addon/workers.h"
 
@@ -32,6 +33,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeModel", model);
   exports.Set("NativeTokenizer", tokenizer);
   exports.Set("loadModel", Napi::Function::New(env, LoadModel, "loadModel"));
+  ExportPlantedFaults(env, exports);
   return exports;
 }
 

@@ -226,9 +226,14 @@ Napi::Value ModelWrap::ResetStats(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
-  // Calls whose texts are already in the model finish; queued ones are rejected now rather than run. Running
-  // calls keep the engine; its threads stop when the last of them settles.
-  if (engine_) engine_->CancelQueued(Error(ErrorCode::kDisposed, "the model was disposed before this call ran"));
+  // Calls whose texts are already in the model finish (unless dispose(true) aborts them too); queued ones are
+  // rejected now rather than run. Running calls keep the engine; its threads stop when the last of them settles.
+  const bool abort_running = info.Length() >= 1 && info[0].ToBoolean().Value();
+  if (engine_ && abort_running) {
+    engine_->CancelAll(Error(ErrorCode::kDisposed, "the model was disposed with abortRunning before this call finished"));
+  } else if (engine_) {
+    engine_->CancelQueued(Error(ErrorCode::kDisposed, "the model was disposed before this call ran"));
+  }
   engine_.reset();
   model_.reset();
   return info.Env().Undefined();

@@ -138,6 +138,8 @@ void Engine::Abandon() {
 
 void Engine::CancelQueued(const Error& error) { CancelCalls(error, /*running_too=*/false); }
 
+void Engine::CancelAll(const Error& error) { CancelCalls(error, /*running_too=*/true); }
+
 void Engine::CancelCalls(const Error& error, bool running_too) {
   {
     std::lock_guard<std::mutex> lock(mutex_);

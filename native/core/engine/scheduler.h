@@ -69,6 +69,9 @@ class Engine {
   // Fails every call none of whose windows has started running with `error`; their queued work is dropped, not
   // run. Calls already running finish. (dispose(): queued calls are rejected, running ones complete.)
   void CancelQueued(const Error& error);
+  // Fails every call in flight with `error`: running calls too lose their windows not yet run (a batch already in
+  // ONNX Runtime completes first).
+  void CancelAll(const Error& error);
 
   EngineStats stats() const;
   void ResetStats();

@@ -1,0 +1,231 @@
+// Seeded fuzzing of the public API: hostile strings, wrong types, hostile arrays, bad options and bad UTF-8
+// input. Whatever comes in, a call either gives a valid result or fails with a typed error (NerError with a
+// documented code, or TypeError), and results keep the invariants users rely on. NATIVE_NER_FUZZ_SEED picks
+// another seed, NATIVE_NER_FUZZ_ROUNDS another size; a failure names the seed and round to replay.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NativeNer, NerError, type Entity, type EntityColumns, type ExtractOptions } from '../lib';
+import { CONLL_MODEL, SHARED } from './helpers';
+
+const SEED = Number(process.env.NATIVE_NER_FUZZ_SEED ?? 20261130);
+const ROUNDS = Number(process.env.NATIVE_NER_FUZZ_ROUNDS ?? 1200);
+const SPAN_MODEL = join(SHARED, 'models', 'genia-span-small');
+const CODES = new Set([
+  'ERR_INVALID_ARGUMENT',
+  'ERR_TEXT_TOO_LONG',
+  'ERR_TOO_MANY_WINDOWS',
+  'ERR_TIMEOUT',
+]);
+
+/** mulberry32: small, fast and the same on every platform. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  'John Smith', 'works at', 'Google', 'in', 'New York', 'Paris', 'the European Union', 'IL-2 gene expression',
+  '\u0000', '\u0001\u0002\u001f', '\u007f\u0085\u009f', '\ud800', '\udc00', '\udfff\ud800', '\ufeff', '\uffff\ufffe',
+  '\u200b\u200c\u200d', '\u202e', '\u2028\u2029', '\u00a0', '\u3000', '\t', '\r\n', '\n\n',
+  'مرحبا بالعالم', 'שלום', '東京都', '서울', 'ภาษาไทย', 'e\u0301\u0301\u0301', '\u0301', 'Z\u0335\u0321a\u0336l',
+  '😀', '👩‍👩‍👧‍👦', '🇫🇷', '🏳️‍🌈', 'ﬁ', 'ǅ', 'İstanbul', 'ß', 'Ω', '[CLS]', '[SEP]', '[PAD]', '[UNK]', '[MASK]',
+  '##ing', '....', '!!!', '-', '—', '"', "'", '$100', '3.14', 'https://example.com/a?b=c', 'a@b.co',
+];
+
+function hostileText(next: () => number): string {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+  const roll = next();
+  if (roll < 0.05) return '';
+  if (roll < 0.1) return pick([' ', '\n', '\t\t', '\u200b', '\u3000']).repeat(1 + Math.floor(next() * 50));
+  if (roll < 0.16) return pick(['a', '.', '😀', '\ud800', 'é', '東', '\u0301', '-']).repeat(1 + Math.floor(next() * 3000));
+  if (roll < 0.2) {
+    // Random UTF-16 units, surrogates included.
+    return String.fromCharCode(...Array.from({ length: 1 + Math.floor(next() * 200) }, () => Math.floor(next() * 0x10000)));
+  }
+  const parts: string[] = [];
+  const count = 1 + Math.floor(next() * 24);
+  for (let i = 0; i < count; i++) parts.push(pick(PIECES));
+  return parts.join(next() < 0.7 ? ' ' : '');
+}
+
+/** Options that are mostly valid, sometimes not (wrong type, out of range, unknown key, wrong head). */
+function someOptions(next: () => number): unknown {
+  const roll = next();
+  if (roll < 0.3) return undefined;
+  if (roll < 0.35) return pickOf(next, [null, 5, 'average', [], () => 1]);
+  const options: Record<string, unknown> = {};
+  const valid: [string, unknown[]][] = [
+    ['aggregation', ['none', 'simple', 'first', 'average', 'max']],
+    ['decoding', ['argmax', 'viterbi']],
+    ['repair', [true, false]],
+    ['minScore', [0, 0.3, 0.9, 1]],
+    ['labels', [['PER'], ['LOC', 'ORG'], ['protein']]],
+    ['batchSize', [1, 3, 64]],
+    ['batchTokens', [1, 64, 600, 8192]],
+    ['stride', [0, 16, 128, 400]],
+    ['maxTextLength', [1, 100, 5000]],
+    ['maxWindows', [1, 3, 1000]],
+    ['spanMode', ['nested', 'flat']],
+    ['spanThreshold', [0.1, 0.5, 0.9]],
+  ];
+  const invalid: [string, unknown[]][] = [
+    ['aggregation', ['fancy', 3, null]],
+    ['minScore', [-1, 2, NaN, '0.5']],
+    ['batchSize', [0, -3, 1.5, Infinity, 1e9]],
+    ['stride', [-1, 600, 2 ** 40]],
+    ['maxWindows', [0, -2, 0.5]],
+    ['timeoutMs', [0, -1, NaN]],
+    ['labels', ['PER', [1], ['NOPE']]],
+    ['spanThreshold', [0, 1, -0.5]],
+    ['noSuchOption', [1]],
+  ];
+  const keys = 1 + Math.floor(next() * 4);
+  for (let i = 0; i < keys; i++) {
+    const [key, values] = pickOf(next, next() < 0.8 ? valid : invalid);
+    options[key] = pickOf(next, values);
+  }
+  return options;
+}
+
+function pickOf<T>(next: () => number, items: readonly T[]): T {
+  return items[Math.floor(next() * items.length)];
+}
+
+/** Hostile containers: holes, non-strings, getters, Proxies, wrong types. */
+function hostileInput(next: () => number, texts: string[]): unknown {
+  switch (Math.floor(next() * 9)) {
+    case 0: return 42;
+    case 1: return null;
+    case 2: return { length: 3, 0: 'a' };
+    case 3: return [...texts, 7];
+    case 4: {
+      const holes = [...texts];
+      holes.length += 2;
+      return holes;
+    }
+    case 5: return new Proxy(texts, {});
+    case 6: {
+      const shifting: string[] = [...texts];
+      let reads = 0;
+      Object.defineProperty(shifting, 0, { get: () => (reads++ % 2 === 0 ? 'Paris is nice.' : 'x'), enumerable: true });
+      return shifting;
+    }
+    case 7: return new Proxy(texts, { get: (target, key) => (key === 'length' ? 2 ** 40 : Reflect.get(target, key)) });
+    default: return [Symbol('text')];
+  }
+}
+
+/** A rejection must be a typed error users can act on. */
+function expectTypedError(error: unknown, context: string): void {
+  if (error instanceof TypeError) return;
+  if (error instanceof NerError && CODES.has(error.code)) {
+    expect(error.message.length, context).toBeGreaterThan(0);
+    return;
+  }
+  throw new Error(`${context}: untyped failure ${String(error)}\n${(error as Error)?.stack ?? ''}`);
+}
+
+function expectValidEntities(text: string, entities: Entity[], kinds: ReadonlySet<string>, context: string): void {
+  let previous = -1;
+  for (const e of entities) {
+    expect(Number.isInteger(e.start) && Number.isInteger(e.end), context).toBe(true);
+    expect(e.start >= 0 && e.start < e.end && e.end <= text.length, `${context}: span ${e.start}-${e.end}`).toBe(true);
+    expect(e.text, context).toBe(text.slice(e.start, e.end));
+    expect(Number.isFinite(e.score) && e.score >= 0 && e.score <= 1, `${context}: score ${e.score}`).toBe(true);
+    expect(kinds.has(e.label), `${context}: label ${e.label}`).toBe(true);
+    expect(e.start, `${context}: order`).toBeGreaterThanOrEqual(previous);
+    previous = e.start;
+  }
+}
+
+function expectValidColumns(columns: EntityColumns, lengths: number[], context: string): void {
+  const { count, offsets, starts, ends, labels, scores, textIndex, labelNames } = columns;
+  expect(offsets.length, context).toBe(lengths.length + 1);
+  expect(offsets[lengths.length], context).toBe(count);
+  for (let i = 0; i < lengths.length; i++) {
+    for (let k = offsets[i]; k < offsets[i + 1]; k++) {
+      expect(textIndex[k], context).toBe(i);
+      expect(starts[k] < ends[k] && ends[k] <= lengths[i], `${context}: text ${i} span ${starts[k]}-${ends[k]} of ${lengths[i]}`).toBe(true);
+      expect(labels[k] >= 0 && labels[k] < labelNames.length, context).toBe(true);
+      expect(Number.isFinite(scores[k]), context).toBe(true);
+    }
+  }
+}
+
+describe(`fuzzing the API (seed ${SEED}, ${ROUNDS} rounds)`, () => {
+  let token: NativeNer;
+  let span: NativeNer;
+  beforeAll(async () => {
+    [token, span] = await Promise.all([NativeNer.load(CONLL_MODEL), NativeNer.load(SPAN_MODEL)]);
+  });
+  afterAll(async () => {
+    await token.dispose();
+    await span.dispose();
+  });
+
+  it('gives a valid result or a typed error for every input', async () => {
+    const next = random(SEED);
+    let inputs = 0;
+    let results = 0;
+    let errors = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const context = `seed ${SEED} round ${round}`;
+      const ner = next() < 0.8 ? token : span;
+      const texts = Array.from({ length: Math.floor(next() * 12) }, () => hostileText(next));
+      inputs += texts.length;
+      const options = someOptions(next);
+      const form = next();
+      try {
+        if (form < 0.12) {
+          await ner.extract(hostileInput(next, texts) as string[], options as ExtractOptions);
+          results++;
+        } else if (form < 0.3) {
+          const columns = await ner.extractColumns(texts, options as ExtractOptions);
+          expectValidColumns(columns, texts.map((t) => t.length), context);
+          results++;
+        } else if (form < 0.42) {
+          // UTF-8 bytes: valid, random (invalid UTF-8), and offsets that may be out of order or range.
+          const encoded = Buffer.from(texts.join(''), 'utf8');
+          const bytes = next() < 0.5 ? new Uint8Array(encoded) : Uint8Array.from({ length: 1 + Math.floor(next() * 400) }, () => Math.floor(next() * 256));
+          const bounds = Array.from({ length: 1 + Math.floor(next() * 6) }, () => Math.floor(next() * (bytes.length + (next() < 0.1 ? 50 : 1))));
+          if (next() < 0.7) bounds.sort((a, b) => a - b);
+          const offsets = Uint32Array.from(next() < 0.8 ? [0, ...bounds] : bounds);
+          const columns = await ner.extractColumns({ utf8: bytes, offsets }, options as ExtractOptions);
+          expectValidColumns(columns, Array.from({ length: offsets.length - 1 }, (_, i) => offsets[i + 1] - offsets[i]), context);
+          results++;
+        } else if (form < 0.47) {
+          const text = texts[0] ?? '';
+          const encoding = ner.tokenize(text);
+          for (let t = 0; t < encoding.ids.length; t++) expect(encoding.ends[t] <= text.length, context).toBe(true);
+          results++;
+        } else {
+          const output = await ner.extract(texts, options as ExtractOptions);
+          expect(output, context).toHaveLength(texts.length);
+          const given = (options ?? {}) as ExtractOptions;
+          const kinds = new Set(given.aggregation === 'none' && ner === token ? ner.info.labels : ner.info.entityTypes);
+          output.forEach((entities, i) => expectValidEntities(texts[i], entities, kinds, `${context} text ${i}`));
+          results++;
+        }
+      } catch (error) {
+        if ((error as Error)?.message?.startsWith(context)) throw error; // a failed invariant, not an API error
+        expectTypedError(error, context);
+        errors++;
+      }
+    }
+    // The campaign must exercise both outcomes, or it tests less than it claims.
+    expect(results).toBeGreaterThan(ROUNDS / 4);
+    expect(errors).toBeGreaterThan(ROUNDS / 20);
+    expect(inputs).toBeGreaterThan(ROUNDS * 4);
+  });
+
+  it('still answers correctly after the campaign', async () => {
+    const [entities] = await token.extract(['John Smith works at Google in New York.']);
+    expect(entities.map((e) => e.text)).toEqual(expect.arrayContaining(['New York']));
+  });
+});
