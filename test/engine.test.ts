@@ -165,10 +165,15 @@ describe('engine: threads and lifetime', () => {
     const settled = await Promise.allSettled(queued);
     await disposed;
     (await running).forEach((r, i) => expectSameEntities(r, alone[i]));
-    for (const outcome of settled) {
-      expect(outcome.status).toBe('rejected');
-      expect((outcome as PromiseRejectedResult).reason).toMatchObject({ name: 'NerError', code: 'ERR_DISPOSED' });
-    }
+    // A queued call the runner reached while the others were still being submitted is running, and finishes
+    // whole; the rest are rejected, not run.
+    let rejected = 0;
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') return expectSameEntities(outcome.value, alone[i]);
+      expect(outcome.reason).toMatchObject({ name: 'NerError', code: 'ERR_DISPOSED' });
+      rejected++;
+    });
+    expect(rejected).toBeGreaterThan(100);
     await expect(ner.extract('Paris')).rejects.toMatchObject({ code: 'ERR_DISPOSED' });
     expect(() => ner.stats()).toThrow(NerError);
   });

@@ -66,3 +66,22 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the npm 
     }
   }, 300_000);
 });
+
+describe('the lock file', () => {
+  it('satisfies npm ci (every package, optional platform ones included, is locked)', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'native-ner-lock-'));
+    try {
+      for (const file of ['package.json', 'package-lock.json']) writeFileSync(join(scratch, file), readFileSync(join(ROOT, file)));
+      // --dry-run checks the lock against package.json without installing; an empty cache and --offline keep it
+      // from reaching any registry.
+      const run = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--offline', '--cache', join(scratch, 'cache')], {
+        cwd: scratch,
+        encoding: 'utf8',
+      });
+      expect(run.stderr).not.toMatch(/Missing: .* from lock file/);
+      expect(run.status).toBe(0);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
