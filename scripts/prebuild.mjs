@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run prebuild`: builds the N-API binary for this platform with prebuildify (node-gyp and binding.gyp, the
+// `npm run build:prebuild`: builds the N-API binary for this platform with prebuildify (node-gyp and binding.gyp, the
 // same sources as the cmake-js build; stripped) into prebuilds/<platform>-<arch>/, and records the hash of the
 // sources it was built from.
 import { execFileSync } from 'node:child_process';

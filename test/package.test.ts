@@ -16,7 +16,7 @@ async function sourceHash(): Promise<string> {
 }
 
 describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the committed prebuild', () => {
-  it('was built from the current native sources (run `npm run prebuild` after changing native/)', async () => {
+  it('was built from the current native sources (run `npm run build:prebuild` after changing native/)', async () => {
     const binaries = readdirSync(PREBUILD_DIR).filter((f) => f.endsWith('.node'));
     expect(binaries).toHaveLength(1);
     expect(readFileSync(join(PREBUILD_DIR, 'SOURCES.sha256'), 'utf8').trim()).toBe(await sourceHash());
