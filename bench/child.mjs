@@ -1,5 +1,6 @@
 // Measures one system in a process of its own, so that its peak memory is its own. bench/run.mjs starts it with
 // the system's spec as JSON (argv[2]); progress and the result go back over the IPC channel.
+import { loadedAddons } from './lib/addon.mjs';
 import { loadTestSet } from './lib/dataset.mjs';
 import { loadEval } from './lib/paths.mjs';
 import { latencyIndicesOf, measureSubject } from './lib/measure.mjs';
@@ -73,7 +74,7 @@ async function measure(spec) {
 const spec = /** @type {SystemSpec} */ (JSON.parse(process.argv[2] ?? '{}'));
 try {
   const result = await measure(spec);
-  await send({ type: 'result', result: { ...result, cpuSeconds: ownCpuSeconds() } });
+  await send({ type: 'result', result: { ...result, cpuSeconds: ownCpuSeconds(), addons: loadedAddons() } });
   process.exit(0);
 } catch (error) {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);

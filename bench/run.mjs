@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { addonLine, describeAddon } from './lib/addon.mjs';
 import { runChild } from './lib/children.mjs';
 import { loadTestSet, QUICK_SENTENCES } from './lib/dataset.mjs';
 import {
@@ -213,10 +214,16 @@ async function runSystems(specs, rounds) {
  * @param {number | null} run.otherCpuShare
  * @param {{ sentences: number; entities: number }} run.stats
  * @param {string[]} run.childOutput
+ * @param {import('./lib/addon.mjs').AddonInfo} run.addon
+ * @param {string[]} run.loadedAddons
  */
 function notesOf(run) {
   const resultOf = (/** @type {string} */ id) => run.measured.find(({ spec }) => spec.id === id);
   const notes = [];
+  const strays = run.loadedAddons.filter((path) => path !== run.addon.path);
+  if (strays.length > 0) {
+    notes.push(`**Warning: the systems loaded ${strays.map((p) => `\`${p}\``).join(', ')}, not (only) the binary named above.**`);
+  }
   if (run.otherCpuShare !== null && run.otherCpuShare > BUSY_MACHINE_SHARE) {
     notes.push('**Warning: the machine was not idle during this run; the speed figures understate every system. Rerun on an idle machine.**');
   }
@@ -284,6 +291,8 @@ async function main() {
   const quick = values.quick ?? false;
   const only = values.only?.split(',').map((id) => id.trim());
   checkInputs();
+  const addon = await describeAddon();
+  process.stderr.write(`bench: ${addonLine(addon).replace(/\*\*|`/g, '')}\n`);
 
   const { dataset, texts } = loadTestSet(quick ? QUICK_SENTENCES : undefined);
   /** @type {Settings} */
@@ -327,8 +336,10 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   const flags = [...(quick ? ['--quick'] : []), ...(only ? [`--only=${only.join(',')}`] : [])];
   const command = `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
+  const loadedAddons = [...new Set(measured.flatMap(({ result }) => result.addons ?? []))];
   const header = [
     `\`${command}\`, ${date}, native-ner ${version} at ${git.commit}${git.dirty ? ' (with uncommitted changes)' : ''}; ${machine}.`,
+    addonLine(addon),
     `Data: CoNLL-2003 test${quick ? `, ${texts.length} of its sentences spread evenly (--quick)` : ''}: ${num(stats.sentences)} sentences, ` +
       `${num(stats.entities)} gold entities, ${num(modelTokens)} model tokens ([CLS]/[SEP] included, no padding; tokens/s divides this same count for every system).`,
     `Method: ${settings.rounds === 1 ? '1 round' : `${settings.rounds} rounds`}; in each, every system runs in a fresh process of its own, ` +
@@ -350,6 +361,8 @@ async function main() {
     otherCpuShare,
     stats,
     childOutput,
+    addon,
+    loadedAddons,
   });
 
   const markdown = toMarkdown({ header, rows, concurrency, tokenizerTokensPerSecond, targets, notes, failures });
@@ -361,6 +374,7 @@ async function main() {
     command,
     date: new Date().toISOString(),
     git,
+    addon: { ...addon, loadedBySystems: loadedAddons },
     machine: { cpu: cpu[0]?.model.trim(), cores: cpu.length, memoryGiB: totalmem() / 2 ** 30, os: `Linux ${release()}`, node: process.version },
     versions: {
       'native-ner': version,

@@ -1,5 +1,5 @@
-// Turns the children's raw timings into rates, the project's target ratios, and the Markdown that is printed,
-// written to bench/results/ and pasted into the README.
+// Turns the children's raw timings into rates, the project's target ratios, and the Markdown that is printed and
+// written to bench/results/bench.md (which docs/benchmarks.md links).
 import { median } from './stats.mjs';
 
 /** @typedef {import('./types.js').Measured} Measured */

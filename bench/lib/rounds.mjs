@@ -19,6 +19,7 @@ export function mergeRounds(rounds) {
     baselineRssMB: Math.min(...rounds.map((r) => r.baselineRssMB)),
     peakRssMB: Math.max(...rounds.map((r) => r.peakRssMB)),
     cpuSeconds: rounds.reduce((sum, r) => sum + r.cpuSeconds, 0),
+    addons: [...new Set(rounds.flatMap((r) => r.addons ?? []))],
   };
   if (first.runSeconds) merged.runSeconds = rounds.flatMap((r) => r.runSeconds ?? []);
   const latencyMs = rounds.flatMap((r) => r.latencyMs ?? []);

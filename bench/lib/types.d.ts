@@ -70,6 +70,8 @@ export interface ChildResult {
   peakRssMB: number;
   /** CPU seconds of the whole child process (all threads), to tell its load from other processes'. */
   cpuSeconds: number;
+  /** The native-ner .node files the child loaded (repository-relative where inside it); merged: of all rounds. */
+  addons?: string[];
   notes: string[];
   /** Seconds of each timed pass over all the sentences. */
   runSeconds?: number[];
