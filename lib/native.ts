@@ -4,19 +4,15 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { NerError } from './errors';
+import type { ExtractOptions, LoadOptions } from './options';
 
-/** Parameters of a model load, as the binding reads them. */
-export interface NativeModelParams {
+/**
+ * Parameters of a model load, as the binding reads them: the checked load options (lib/options.ts; the binding
+ * asserts their types only), the model directory and the ONNX Runtime library.
+ */
+export interface NativeModelParams extends LoadOptions {
   directory: string;
-  modelFile?: string;
   ortLibraryPath: string;
-  intraOpThreads?: number;
-  interOpThreads?: number;
-  optimizeGraph?: boolean;
-  workerThreads?: number;
-  maxWaitMs?: number;
-  device?: string;
-  deviceId?: number;
 }
 
 export interface NativeEncoding {
@@ -43,22 +39,8 @@ export interface NativeColumns {
   labelsAreTags: boolean;
 }
 
-export interface NativeExtractOptions {
-  aggregation?: string;
-  decoding?: string;
-  repair?: boolean;
-  scheme?: string;
-  labels?: string[];
-  minScore?: number;
-  spanMode?: string;
-  spanThreshold?: number;
-  batchSize?: number;
-  batchTokens?: number;
-  stride?: number;
-  maxTextLength?: number;
-  maxWindows?: number;
-  timeoutMs?: number;
-}
+/** Extract options as the binding reads them: checked by lib/options.ts, whose ranges the binding trusts. */
+export type NativeExtractOptions = ExtractOptions;
 
 export interface NativeModelInfo {
   labels: string[];

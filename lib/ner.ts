@@ -17,10 +17,12 @@ import {
   checkModelOptions,
   checkOptionsForHead,
   type ExtractOptions,
+  type LoadOptions,
   type ModelHead,
   type ModelOptions,
+  type StreamOptions,
 } from './options';
-import { extractStream, type StreamOptions, type StreamResult } from './stream';
+import { extractStream, type StreamResult } from './stream';
 import { toTokenizedText, type TokenizedText } from './tokenizer';
 
 export interface Entity {
@@ -71,21 +73,11 @@ export interface ModelInfo {
   warnings: string[];
 }
 
-function toParams(modelDir: unknown, options: ModelOptions): NativeModelParams {
+/** The binding's load parameters: `options` are the checked load options (checkModelOptions' `model`). */
+function toParams(modelDir: unknown, options: LoadOptions): NativeModelParams {
   if (typeof modelDir !== 'string') throw new TypeError('modelDir must be a string');
   if (modelDir.length === 0) throw new NerError('ERR_INVALID_ARGUMENT', 'modelDir must not be empty');
-  return {
-    directory: resolve(modelDir),
-    modelFile: options.modelFile,
-    ortLibraryPath: options.ortLibraryPath ?? defaultOrtLibraryPath(),
-    intraOpThreads: options.intraOpThreads,
-    interOpThreads: options.interOpThreads,
-    optimizeGraph: options.optimizeGraph,
-    workerThreads: options.workerThreads,
-    maxWaitMs: options.maxWaitMs,
-    device: options.device,
-    deviceId: options.deviceId,
-  };
+  return { ...options, directory: resolve(modelDir), ortLibraryPath: options.ortLibraryPath ?? defaultOrtLibraryPath() };
 }
 
 function toModelInfo(raw: NativeModelInfo): ModelInfo {

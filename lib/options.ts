@@ -1,128 +1,401 @@
-// Option checking in one place: wrong types are TypeErrors, unknown names and out-of-range values NerErrors.
+// Every option of native-ner in one table, OPTIONS: its type, accepted range or choices, documented default, the
+// model head it applies to, where it is given (extract call, model load, stream, service) and its CLI flag. The
+// option types, the checks (wrong types are TypeErrors, unknown names and out-of-range values NerErrors), the
+// token-only/span-only lists, the service's limits and the CLI's flags and help all derive from it; the native
+// layer only asserts types and trusts these ranges. A new option is one entry here.
 import { availableParallelism } from 'node:os';
 import { NerError } from './errors';
-
-/** How token predictions are grouped into entities (Hugging Face pipeline semantics). */
-export type Aggregation = 'none' | 'simple' | 'first' | 'average' | 'max';
-export const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
-
-/** How each token or word gets its tag: its own most probable one, or the best sequence the tagging scheme allows. */
-export type Decoding = 'argmax' | 'viterbi';
-export const DECODINGS: readonly Decoding[] = ['argmax', 'viterbi'];
-
-/** Tagging schemes of token-classifier labels; 'bilou' is read as 'bioes'. */
-export type TaggingScheme = 'iob2' | 'iob1' | 'bioes' | 'bilou';
-export const TAGGING_SCHEMES: readonly TaggingScheme[] = ['iob2', 'iob1', 'bioes', 'bilou'];
-
-/** Which spans a span model may return together: nesting ones, or only ones that do not overlap. */
-export type SpanMode = 'nested' | 'flat';
-export const SPAN_MODES: readonly SpanMode[] = ['nested', 'flat'];
 
 /** What a model's output holds: one score per token and tag, or one per span of subwords and type. */
 export type ModelHead = 'token' | 'span';
 
+/** Where an option is given: extract calls (and model defaults), model loads, extractStream, createService. */
+export type OptionScope = 'extract' | 'model' | 'stream' | 'serve';
+
+/** How an option appears on the command line. */
+export interface OptionFlag {
+  /** The flag, e.g. '--batch-size'. */
+  flag: `--${string}`;
+  /** Its value's name in the help, e.g. 'N'. Default by type: N (integer), X (number), NAME (choice), VALUE. */
+  arg?: string;
+  /** One line for `native-ner <command> --help`; the default is appended. */
+  help: string;
+}
+
+/** A service limit that bounds an extract option of each request: larger values are refused or lowered. */
+export interface RequestBound {
+  option: 'stride' | 'maxWindows' | 'timeoutMs';
+  over: 'refuse' | 'lower';
+}
+
+interface SpecBase {
+  /** Extract options: the model head they mean something for; absent, both. */
+  head?: ModelHead;
+  /** The default, where it is one value (the stream and service options apply it themselves). */
+  default?: number | string | boolean;
+  /** The default in words, where it is not one value ("ONNX Runtime's", "none"). */
+  defaultText?: string;
+  cli?: OptionFlag;
+  /** Service limits only. */
+  bounds?: RequestBound;
+}
+
+export interface IntegerSpec extends SpecBase {
+  type: 'integer';
+  min: number;
+  /** 'cpus': this machine's CPU count (os.availableParallelism()). */
+  max: number | 'cpus';
+}
+
+export interface NumberSpec extends SpecBase {
+  type: 'number';
+  min: number;
+  max: number;
+  /** Both bounds excluded. */
+  exclusive?: boolean;
+}
+
+export interface BooleanSpec extends SpecBase {
+  type: 'boolean';
+}
+
+/** A non-empty string. */
+export interface StringSpec extends SpecBase {
+  type: 'string';
+}
+
+export interface ChoiceSpec extends SpecBase {
+  type: 'choice';
+  choices: readonly string[];
+}
+
+/** An array of strings. */
+export interface StringListSpec extends SpecBase {
+  type: 'strings';
+}
+
+export type OptionSpec = IntegerSpec | NumberSpec | BooleanSpec | StringSpec | ChoiceSpec | StringListSpec;
+
+const INT32_MAX = 2 ** 31 - 1;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Every option, by where it is given. The doc comment of an entry documents the option's field in ExtractOptions,
+ * LoadOptions (ModelOptions), StreamOptions or ServeOptions: editors show it there.
+ */
+export const OPTIONS = {
+  /** Per call (ner.extract, extractColumns, extractStream, POST /extract), or at load as the model's defaults. */
+  extract: {
+    /**
+     * Grouping of token predictions into entities, as the Hugging Face pipeline's aggregation_strategy:
+     * 'none' (each tagged token, labelled with its tag and carrying `index`), 'simple' (B-/I- grouping of tokens),
+     * 'first' / 'average' / 'max' (each word takes one tag from its subwords, then words are grouped). Default 'average'.
+     */
+    aggregation: {
+      head: 'token',
+      type: 'choice',
+      choices: ['none', 'simple', 'first', 'average', 'max'],
+      default: 'average',
+      cli: { flag: '--aggregation', help: 'token models: none, simple, first, average or max' },
+    },
+    /**
+     * 'viterbi': the most probable tag sequence the tagging scheme allows (never an I-X after O or after another
+     * type), over the units the aggregation defines (tokens for none/simple, words for first/average/max, whose
+     * probabilities are the first subword's, the subwords' mean, or the most confident subword's).
+     * 'argmax': each unit's most probable tag, exactly as the Hugging Face pipeline. Default 'viterbi'.
+     */
+    decoding: {
+      head: 'token',
+      type: 'choice',
+      choices: ['argmax', 'viterbi'],
+      default: 'viterbi',
+      cli: { flag: '--decoding', help: "token models: viterbi, or argmax for the reference pipeline's exact output" },
+    },
+    /** With argmax: read entities off the tags by the tagging scheme, so invalid sequences still give sensible entities. */
+    repair: { head: 'token', type: 'boolean', default: false },
+    /** The labels' tagging scheme. Default: detected from id2label (BIOES when E-/S- tags exist, else IOB2). */
+    scheme: {
+      head: 'token',
+      type: 'choice',
+      choices: ['iob2', 'iob1', 'bioes', 'bilou'],
+      defaultText: 'detected from id2label',
+    },
+    /** Report only entities of these types (e.g. ['PER', 'ORG']). */
+    labels: { type: 'strings', defaultText: 'all' },
+    /** Report only entities whose score is at least this (0 to 1). */
+    minScore: { type: 'number', min: 0, max: 1, default: 0 },
+    /**
+     * Span models only: 'nested' keeps a span unless it crosses (partly overlaps) a more confident one, so
+     * entities may contain one another; 'flat' keeps it only if it overlaps no more confident one. Default 'nested'.
+     */
+    spanMode: {
+      head: 'span',
+      type: 'choice',
+      choices: ['nested', 'flat'],
+      default: 'nested',
+      cli: { flag: '--span-mode', help: 'span models: nested or flat' },
+    },
+    /** Span models only: spans scoring above this (0 < t < 1) are candidates. Default: config.json span_threshold. */
+    spanThreshold: {
+      head: 'span',
+      type: 'number',
+      min: 0,
+      max: 1,
+      exclusive: true,
+      defaultText: "the model's span_threshold",
+      cli: { flag: '--span-threshold', arg: 'T', help: 'span models: spans scoring above T (0 < T < 1) are candidates' },
+    },
+    /** Most texts in one model batch. Default 64. */
+    batchSize: {
+      type: 'integer',
+      min: 1,
+      max: 4096,
+      default: 64,
+      cli: { flag: '--batch-size', help: 'texts per model batch' },
+    },
+    /** Most padded tokens (texts × longest text) in one model batch. Default 8192. */
+    batchTokens: { type: 'integer', min: 1, max: 1 << 24, default: 8192 },
+    /**
+     * Texts longer than the model window are cut into windows sharing this many tokens with the previous one
+     * (the reference pipeline's `stride`); entities are merged across windows. Default 128. The model's window bounds
+     * it further (it must be below the window's text tokens); the engine checks that against the loaded model.
+     */
+    stride: {
+      type: 'integer',
+      min: 0,
+      max: 1 << 20,
+      default: 128,
+      cli: { flag: '--stride', help: 'tokens shared by consecutive windows of a text longer than the model' },
+    },
+    /** Longest text accepted, in UTF-16 units; longer ones fail with ERR_TEXT_TOO_LONG. Default 16,777,216. */
+    maxTextLength: { type: 'integer', min: 1, max: INT32_MAX, default: 1 << 24 },
+    /**
+     * Most model windows the whole call may need (a text needs one per window of the model, more with a large
+     * stride); a call needing more fails with ERR_TOO_MANY_WINDOWS as soon as that is known, and its queued work is
+     * dropped. Bounds the work one caller can cause. Default: no bound.
+     */
+    maxWindows: { type: 'integer', min: 1, max: INT32_MAX, defaultText: 'none' },
+    /**
+     * Milliseconds the call may take from submission; once they pass, its windows not yet run are dropped and the
+     * call fails with ERR_TIMEOUT. Default: no deadline.
+     */
+    timeoutMs: { type: 'integer', min: 1, max: INT32_MAX, defaultText: 'none' },
+  },
+
+  /** How a model is loaded and run (NativeNer.load and the constructor, beside the extract options). */
+  model: {
+    /** The ONNX file inside the model directory (e.g. 'model_int8.onnx'). Default model.onnx, then onnx/model.onnx. */
+    modelFile: {
+      type: 'string',
+      defaultText: 'model.onnx, then onnx/model.onnx',
+      cli: { flag: '--model-file', arg: 'FILE', help: 'ONNX file inside DIR, e.g. model_int8.onnx' },
+    },
+    /**
+     * ONNX Runtime threads inside one operator, at most this machine's CPUs (more never helps and makes loading
+     * slow); 0 is ONNX Runtime's default. Default: ONNX Runtime's (one per physical core).
+     */
+    intraOpThreads: {
+      type: 'integer',
+      min: 0,
+      max: 'cpus',
+      defaultText: "ONNX Runtime's, one per physical core",
+      cli: { flag: '--threads', help: 'ONNX Runtime intra-op threads, at most the CPUs' },
+    },
+    /** ONNX Runtime threads across operators, at most this machine's CPUs; 0 is ONNX Runtime's default. */
+    interOpThreads: { type: 'integer', min: 0, max: 'cpus', defaultText: "ONNX Runtime's" },
+    /** Apply ONNX Runtime's graph optimisations. Default true. */
+    optimizeGraph: { type: 'boolean', default: true },
+    /**
+     * Native threads that tokenize new calls and decode finished batches while ONNX Runtime runs the next one.
+     * Default: half the cores, 1 to 4 (0 also means the default).
+     */
+    workerThreads: { type: 'integer', min: 0, max: 64, defaultText: 'half the cores, 1 to 4' },
+    /**
+     * Milliseconds a model batch waits for concurrent calls' texts to join it (micro-batching), when calls overlap;
+     * a lone caller awaiting each call never waits. 0 never waits; calls that arrive while a batch runs share the
+     * next one anyway. Default 2.
+     */
+    maxWaitMs: { type: 'number', min: 0, max: 1000, default: 2 },
+    /** libonnxruntime to load. Default $NATIVE_NER_ORT_LIBRARY, else the one onnxruntime-node ships. */
+    ortLibraryPath: { type: 'string', defaultText: "$NATIVE_NER_ORT_LIBRARY, else onnxruntime-node's" },
+    /**
+     * Where the model runs: 'cpu' (default); 'cuda' (the CUDA execution provider; fails with ERR_RUNTIME_UNAVAILABLE
+     * saying what is missing); 'auto' (CUDA when it can be used, else the CPU; info.device says which).
+     */
+    device: { type: 'choice', choices: ['cpu', 'cuda', 'auto'], default: 'cpu' },
+    /** The CUDA device ordinal. Default 0. */
+    deviceId: { type: 'integer', min: 0, max: 1024, default: 0 },
+  },
+
+  /** extractStream's own, beside extract's. */
+  stream: {
+    /** Texts per extract call. Default 256. */
+    chunkSize: { type: 'integer', min: 1, max: INT32_MAX, default: 256 },
+    /** Chunks in flight at once, so tokenizing one overlaps the model on another. Default 2. */
+    concurrency: { type: 'integer', min: 1, max: 1024, default: 2 },
+  },
+
+  /** createService's limits, each also a `native-ner serve` flag. */
+  serve: {
+    /** Largest request body accepted, in bytes; larger ones get 413 ERR_BODY_TOO_LARGE. */
+    maxBodyBytes: {
+      type: 'integer',
+      min: 1,
+      max: 1 << 30,
+      default: 1 << 20,
+      cli: { flag: '--max-body-bytes', help: 'largest request body, in bytes' },
+    },
+    /** Most texts in one request; more get 413 ERR_TOO_MANY_TEXTS. */
+    maxTexts: {
+      type: 'integer',
+      min: 1,
+      max: 1_000_000,
+      default: 1000,
+      cli: { flag: '--max-texts', help: 'most texts in one request' },
+    },
+    /**
+     * Largest options.stride a request may ask for; larger gets 400 ERR_INVALID_ARGUMENT. A stride near the model
+     * window means one window per token, so this bounds how much work a small body can ask for.
+     */
+    maxStride: {
+      type: 'integer',
+      min: 0,
+      max: 1 << 20,
+      default: 256,
+      bounds: { option: 'stride', over: 'refuse' },
+      cli: { flag: '--max-stride', help: 'largest options.stride a request may ask for' },
+    },
+    /**
+     * Most model windows one request may need (extract's maxWindows); more get 413 ERR_TOO_MANY_WINDOWS. A request's
+     * own options.maxWindows applies when smaller; a larger one is lowered to this.
+     */
+    maxWindows: {
+      type: 'integer',
+      min: 1,
+      max: INT32_MAX,
+      default: 512,
+      bounds: { option: 'maxWindows', over: 'lower' },
+      cli: { flag: '--max-windows', help: 'most model windows one request may need' },
+    },
+    /**
+     * Milliseconds one request's extract call may take (extract's timeoutMs); a later one gets 503 ERR_TIMEOUT with
+     * Retry-After. A request's own options.timeoutMs applies when shorter; a longer one is lowered to this.
+     */
+    extractTimeoutMs: {
+      type: 'integer',
+      min: 1,
+      max: HOUR_MS,
+      default: 30_000,
+      bounds: { option: 'timeoutMs', over: 'lower' },
+      cli: { flag: '--extract-timeout-ms', help: "ms one request's extract call may take" },
+    },
+    /** Milliseconds a client has to send the request headers (server.headersTimeout); then it gets 408. */
+    headersTimeoutMs: {
+      type: 'integer',
+      min: 100,
+      max: HOUR_MS,
+      default: 10_000,
+      cli: { flag: '--headers-timeout-ms', help: 'ms a client has to send the headers' },
+    },
+    /** Milliseconds a client has to send a whole request, headers and body (server.requestTimeout); then 408. */
+    requestTimeoutMs: {
+      type: 'integer',
+      min: 100,
+      max: HOUR_MS,
+      default: 30_000,
+      cli: { flag: '--request-timeout-ms', help: 'ms a client has to send a whole request' },
+    },
+    /**
+     * Milliseconds shutdown() lets requests in flight (uploading or being answered) finish before closing their
+     * connections.
+     */
+    shutdownGraceMs: {
+      type: 'integer',
+      min: 0,
+      max: HOUR_MS,
+      default: 10_000,
+      cli: { flag: '--shutdown-grace-ms', help: 'ms requests in flight get on SIGTERM/SIGINT' },
+    },
+  },
+} as const satisfies { [S in OptionScope]: Record<string, OptionSpec> };
+
+// ---- Types, from the table ----
+
+type Table = typeof OPTIONS;
+
+/** The names of the options given at `scope`. */
+export type OptionName<S extends OptionScope = OptionScope> = keyof Table[S] & string;
+
+/** The value type an option spec accepts. */
+type ValueOf<T> = T extends { type: 'integer' | 'number' }
+  ? number
+  : T extends { type: 'boolean' }
+    ? boolean
+    : T extends { type: 'string' }
+      ? string
+      : T extends { type: 'choice'; choices: readonly (infer C)[] }
+        ? C
+        : T extends { type: 'strings' }
+          ? string[]
+          : never;
+
+/** The value of option `name` of `scope`. */
+export type OptionValue<S extends OptionScope, K extends OptionName<S>> = ValueOf<Table[S][K]>;
+
+/** Every option of `scope`, optional, typed by the table; each field keeps its entry's documentation. */
+export type OptionValues<S extends OptionScope> = { -readonly [K in keyof Table[S]]?: ValueOf<Table[S][K]> };
+
 /** Per-call settings; each may also be given to the model as its default. */
-export interface ExtractOptions {
-  /**
-   * Grouping of token predictions into entities, as the Hugging Face pipeline's aggregation_strategy:
-   * 'none' (each tagged token, labelled with its tag and carrying `index`), 'simple' (B-/I- grouping of tokens),
-   * 'first' / 'average' / 'max' (each word takes one tag from its subwords, then words are grouped). Default 'average'.
-   */
-  aggregation?: Aggregation;
-  /** Most texts in one model batch. Default 64. */
-  batchSize?: number;
-  /** Most padded tokens (texts × longest text) in one model batch. Default 8192. */
-  batchTokens?: number;
-  /**
-   * Texts longer than the model window are cut into windows sharing this many tokens with the previous one
-   * (the reference pipeline's `stride`); entities are merged across windows. Default 128.
-   */
-  stride?: number;
-  /** Longest text accepted, in UTF-16 units; longer ones fail with ERR_TEXT_TOO_LONG. Default 16,777,216. */
-  maxTextLength?: number;
-  /**
-   * Most model windows the whole call may need (a text needs one per window of the model, more with a large
-   * stride); a call needing more fails with ERR_TOO_MANY_WINDOWS as soon as that is known, and its queued work is
-   * dropped. Bounds the work one caller can cause. Default: no bound.
-   */
-  maxWindows?: number;
-  /**
-   * Milliseconds the call may take from submission; once they pass, its windows not yet run are dropped and the
-   * call fails with ERR_TIMEOUT. Default: no deadline.
-   */
-  timeoutMs?: number;
-  /**
-   * 'viterbi': the most probable tag sequence the tagging scheme allows (never an I-X after O or after another
-   * type), over the units the aggregation defines (tokens for none/simple, words for first/average/max, whose
-   * probabilities are the first subword's, the subwords' mean, or the most confident subword's).
-   * 'argmax': each unit's most probable tag, exactly as the Hugging Face pipeline. Default 'viterbi'.
-   */
-  decoding?: Decoding;
-  /** With argmax: read entities off the tags by the tagging scheme, so invalid sequences still give sensible entities. */
-  repair?: boolean;
-  /** The labels' tagging scheme. Default: detected from id2label (BIOES when E-/S- tags exist, else IOB2). */
-  scheme?: TaggingScheme;
-  /** Report only entities of these types (e.g. ['PER', 'ORG']). */
-  labels?: string[];
-  /** Report only entities whose score is at least this (0 to 1). */
-  minScore?: number;
-  /**
-   * Span models only: 'nested' keeps a span unless it crosses (partly overlaps) a more confident one, so
-   * entities may contain one another; 'flat' keeps it only if it overlaps no more confident one. Default 'nested'.
-   */
-  spanMode?: SpanMode;
-  /** Span models only: spans scoring above this (0 < t < 1) are candidates. Default: config.json span_threshold. */
-  spanThreshold?: number;
+export interface ExtractOptions extends OptionValues<'extract'> {}
+
+/** How a model is loaded and run. */
+export interface LoadOptions extends OptionValues<'model'> {}
+
+/** A model's load options, and the extract options that become its per-call defaults. */
+export interface ModelOptions extends ExtractOptions, LoadOptions {}
+
+/** extractStream's options: its own and extract's. */
+export interface StreamOptions extends ExtractOptions, OptionValues<'stream'> {}
+
+/** Limits of the service; SERVE_LIMITS holds each one's default, accepted range and `native-ner serve` flag. */
+export interface ServeOptions extends OptionValues<'serve'> {}
+
+/** How token predictions are grouped into entities (Hugging Face pipeline semantics). */
+export type Aggregation = OptionValue<'extract', 'aggregation'>;
+/** How each token or word gets its tag: its own most probable one, or the best sequence the tagging scheme allows. */
+export type Decoding = OptionValue<'extract', 'decoding'>;
+/** Tagging schemes of token-classifier labels; 'bilou' is read as 'bioes'. */
+export type TaggingScheme = OptionValue<'extract', 'scheme'>;
+/** Which spans a span model may return together: nesting ones, or only ones that do not overlap. */
+export type SpanMode = OptionValue<'extract', 'spanMode'>;
+/** Where a model runs. */
+export type Device = OptionValue<'model', 'device'>;
+
+export const AGGREGATIONS: readonly Aggregation[] = OPTIONS.extract.aggregation.choices;
+export const DECODINGS: readonly Decoding[] = OPTIONS.extract.decoding.choices;
+export const TAGGING_SCHEMES: readonly TaggingScheme[] = OPTIONS.extract.scheme.choices;
+export const SPAN_MODES: readonly SpanMode[] = OPTIONS.extract.spanMode.choices;
+
+// ModelOptions and StreamOptions merge two groups: a name in both would be one field with two meanings.
+type Overlap<A extends OptionScope, B extends OptionScope> = Extract<OptionName<A>, OptionName<B>>;
+const noSharedNames: [Overlap<'extract', 'model'>, Overlap<'extract', 'stream'>] extends [never, never] ? true : never = true;
+void noSharedNames;
+
+/** The names of `scope`'s options, in table order. */
+export function optionNames<S extends OptionScope>(scope: S): OptionName<S>[] {
+  return Object.keys(OPTIONS[scope]) as OptionName<S>[];
 }
 
-export interface ModelOptions extends ExtractOptions {
-  /** The ONNX file inside the model directory (e.g. 'model_int8.onnx'). Default model.onnx, then onnx/model.onnx. */
-  modelFile?: string;
-  /** ONNX Runtime threads inside one operator. Default: ONNX Runtime's (one per physical core). */
-  intraOpThreads?: number;
-  /** ONNX Runtime threads across operators. Default: ONNX Runtime's. */
-  interOpThreads?: number;
-  /** Apply ONNX Runtime's graph optimisations. Default true. */
-  optimizeGraph?: boolean;
-  /**
-   * Native threads that tokenize new calls and decode finished batches while ONNX Runtime runs the next one.
-   * Default: half the cores, 1 to 4 (0 also means the default).
-   */
-  workerThreads?: number;
-  /**
-   * Milliseconds a model batch waits for concurrent calls' texts to join it (micro-batching), when calls overlap;
-   * a lone caller awaiting each call never waits. 0 never waits; calls that arrive while a batch runs share the
-   * next one anyway. Default 2.
-   */
-  maxWaitMs?: number;
-  /**
-   * Where the model runs: 'cpu' (default); 'cuda' (the CUDA execution provider; fails with ERR_RUNTIME_UNAVAILABLE
-   * saying what is missing); 'auto' (CUDA when it can be used, else the CPU; info.device says which).
-   */
-  device?: 'cpu' | 'cuda' | 'auto';
-  /** The CUDA device ordinal. Default 0. */
-  deviceId?: number;
-  /** libonnxruntime to load. Default $NATIVE_NER_ORT_LIBRARY, else the one onnxruntime-node ships. */
-  ortLibraryPath?: string;
+/** The spec of option `name` of `scope`. */
+export function optionSpec<S extends OptionScope>(scope: S, name: OptionName<S>): OptionSpec {
+  return (OPTIONS[scope] as Record<string, OptionSpec>)[name];
 }
 
-const EXTRACT_KEYS = [
-  'aggregation',
-  'decoding',
-  'repair',
-  'scheme',
-  'labels',
-  'minScore',
-  'spanMode',
-  'spanThreshold',
-  'batchSize',
-  'batchTokens',
-  'stride',
-  'maxTextLength',
-  'maxWindows',
-  'timeoutMs',
-] as const;
-const MODEL_KEYS = [...EXTRACT_KEYS, 'modelFile', 'intraOpThreads', 'interOpThreads', 'optimizeGraph', 'workerThreads', 'maxWaitMs', 'ortLibraryPath', 'device', 'deviceId'];
+const EXTRACT_KEYS = optionNames('extract');
+const LOAD_KEYS = optionNames('model');
+const MODEL_KEYS = [...EXTRACT_KEYS, ...LOAD_KEYS];
+
+// ---- Checks ----
 
 export function checkObject(value: unknown, what: string, known: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
@@ -167,95 +440,140 @@ function checkString(value: unknown, name: string): string | undefined {
   return value;
 }
 
-function checkChoice<T extends string>(value: unknown, name: string, choices: readonly T[]): T | undefined {
+function checkChoice(value: unknown, name: string, choices: readonly string[]): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new TypeError(`${name} must be a string`);
-  if (!choices.includes(value as T)) {
+  if (!choices.includes(value)) {
     throw new NerError('ERR_INVALID_ARGUMENT', `unknown ${name} '${value}'; expected one of ${choices.join(', ')}`);
   }
-  return value as T;
+  return value;
+}
+
+function checkStrings(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new TypeError(`${name} must be an array of strings`);
+  }
+  return [...(value as string[])];
+}
+
+/** The largest value an integer spec accepts on this machine. */
+export function maxOf(spec: IntegerSpec | NumberSpec): number {
+  return spec.max === 'cpus' ? availableParallelism() : spec.max;
+}
+
+/** The range a number must lie in, as error messages word it: 'from 0 to 1', 'between 0 and 1, exclusive'. */
+function rangeOf(spec: NumberSpec): string {
+  return spec.exclusive ? `between ${spec.min} and ${spec.max}, exclusive` : `from ${spec.min} to ${spec.max}`;
+}
+
+/** What a value of `spec` must be, e.g. 'an integer from 1 to 4096'; the CLI's messages say it. */
+export function describeValue(spec: OptionSpec): string {
+  switch (spec.type) {
+    case 'integer':
+      return spec.max === 'cpus'
+        ? `an integer from ${spec.min} to ${maxOf(spec)} (this machine's CPUs)`
+        : `an integer from ${spec.min} to ${spec.max}`;
+    case 'number':
+      return `a number ${rangeOf(spec)}`;
+    case 'boolean':
+      return 'true or false';
+    case 'string':
+      return 'a non-empty string';
+    case 'choice':
+      return `one of ${spec.choices.join(', ')}`;
+    case 'strings':
+      return 'a list of strings';
+  }
+}
+
+/**
+ * The checked value of an option (a copy for lists), or undefined when not given: a wrong type is a TypeError,
+ * a value out of range or not among the choices a NerError ERR_INVALID_ARGUMENT.
+ */
+export function checkValue(spec: OptionSpec, name: string, value: unknown): unknown {
+  switch (spec.type) {
+    case 'integer':
+      if (spec.max === 'cpus') {
+        // ONNX Runtime threads: more than the machine's CPUs never helps and makes loading slow (1,024 took 15 s).
+        const cpus = availableParallelism();
+        if (typeof value === 'number' && Number.isInteger(value) && value > cpus) {
+          const message = `${name} must be at most this machine's ${cpus} CPUs (0: ONNX Runtime's default), got ${value}`;
+          throw new NerError('ERR_INVALID_ARGUMENT', message);
+        }
+      }
+      return checkInteger(value, name, spec.min, maxOf(spec));
+    case 'number': {
+      const { min, max, exclusive } = spec;
+      return checkNumber(value, name, (n) => (exclusive ? n > min && n < max : n >= min && n <= max), rangeOf(spec));
+    }
+    case 'boolean':
+      return checkBoolean(value, name);
+    case 'string':
+      return checkString(value, name);
+    case 'choice':
+      return checkChoice(value, name, spec.choices);
+    case 'strings':
+      return checkStrings(value, name);
+  }
+}
+
+/** Checks one option of `scope`; undefined when not given. */
+export function checkOption<S extends OptionScope, K extends OptionName<S>>(scope: S, name: K, value: unknown): OptionValue<S, K> | undefined {
+  return checkValue(optionSpec(scope, name), name, value) as OptionValue<S, K> | undefined;
+}
+
+/** The given options among `names` of `scope`, checked; options not given are left out. */
+function pick<S extends OptionScope>(given: Record<string, unknown>, scope: S, names: readonly OptionName<S>[]): OptionValues<S> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const value = checkOption(scope, name, given[name]);
+    if (value !== undefined) out[name] = value;
+  }
+  return out as OptionValues<S>;
 }
 
 /** Checks per-call options and returns only the ones that were given. */
 export function checkExtractOptions(value: unknown): ExtractOptions {
-  const o = checkObject(value, 'extract option', EXTRACT_KEYS);
-  const out: ExtractOptions = {};
-  const aggregation = checkChoice(o.aggregation, 'aggregation', AGGREGATIONS);
-  if (aggregation !== undefined) out.aggregation = aggregation;
-  const decoding = checkChoice(o.decoding, 'decoding', DECODINGS);
-  if (decoding !== undefined) out.decoding = decoding;
-  const scheme = checkChoice(o.scheme, 'scheme', TAGGING_SCHEMES);
-  if (scheme !== undefined) out.scheme = scheme;
-  const repair = checkBoolean(o.repair, 'repair');
-  if (repair !== undefined) out.repair = repair;
-  if (o.labels !== undefined) {
-    if (!Array.isArray(o.labels) || o.labels.some((l) => typeof l !== 'string')) {
-      throw new TypeError('labels must be an array of strings');
-    }
-    out.labels = [...(o.labels as string[])];
-  }
-  const minScore = checkNumber(o.minScore, 'minScore', (n) => n >= 0 && n <= 1, 'from 0 to 1');
-  if (minScore !== undefined) out.minScore = minScore;
-  const spanMode = checkChoice(o.spanMode, 'spanMode', SPAN_MODES);
-  if (spanMode !== undefined) out.spanMode = spanMode;
-  const spanThreshold = checkNumber(o.spanThreshold, 'spanThreshold', (n) => n > 0 && n < 1, 'between 0 and 1, exclusive');
-  if (spanThreshold !== undefined) out.spanThreshold = spanThreshold;
-  const batchSize = checkInteger(o.batchSize, 'batchSize', 1, 4096);
-  if (batchSize !== undefined) out.batchSize = batchSize;
-  const batchTokens = checkInteger(o.batchTokens, 'batchTokens', 1, 1 << 24);
-  if (batchTokens !== undefined) out.batchTokens = batchTokens;
-  // The model's window bounds the stride further; the native side checks that against the loaded model.
-  const stride = checkInteger(o.stride, 'stride', 0, 1 << 20);
-  if (stride !== undefined) out.stride = stride;
-  const maxTextLength = checkInteger(o.maxTextLength, 'maxTextLength', 1, 2 ** 31 - 1);
-  if (maxTextLength !== undefined) out.maxTextLength = maxTextLength;
-  const maxWindows = checkInteger(o.maxWindows, 'maxWindows', 1, 2 ** 31 - 1);
-  if (maxWindows !== undefined) out.maxWindows = maxWindows;
-  const timeoutMs = checkInteger(o.timeoutMs, 'timeoutMs', 1, 2 ** 31 - 1);
-  if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
-  return out;
-}
-
-/**
- * ONNX Runtime threads: more than the machine's CPUs never helps and makes loading slow (1,024 took 15 s), so
- * the machine bounds them.
- */
-function checkThreads(value: unknown, name: string): number | undefined {
-  const cpus = availableParallelism();
-  if (typeof value === 'number' && Number.isInteger(value) && value > cpus) {
-    throw new NerError('ERR_INVALID_ARGUMENT', `${name} must be at most this machine's ${cpus} CPUs (0: ONNX Runtime's default), got ${value}`);
-  }
-  return checkInteger(value, name, 0, cpus);
+  return pick(checkObject(value, 'extract option', EXTRACT_KEYS), 'extract', EXTRACT_KEYS);
 }
 
 /** Checks model options; the extract options among them become the model's per-call defaults. */
-export function checkModelOptions(value: unknown): { model: ModelOptions; defaults: ExtractOptions } {
-  const o = checkObject(value, 'model option', MODEL_KEYS);
-  const defaults = checkExtractOptions(
-    Object.fromEntries(EXTRACT_KEYS.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
-  );
-  const model: ModelOptions = {
-    modelFile: checkString(o.modelFile, 'modelFile'),
-    ortLibraryPath: checkString(o.ortLibraryPath, 'ortLibraryPath'),
-    intraOpThreads: checkThreads(o.intraOpThreads, 'intraOpThreads'),
-    interOpThreads: checkThreads(o.interOpThreads, 'interOpThreads'),
-  };
-  const workerThreads = checkInteger(o.workerThreads, 'workerThreads', 0, 64);
-  if (workerThreads !== undefined) model.workerThreads = workerThreads;
-  const maxWaitMs = checkNumber(o.maxWaitMs, 'maxWaitMs', (n) => n >= 0 && n <= 1000, 'from 0 to 1000');
-  if (maxWaitMs !== undefined) model.maxWaitMs = maxWaitMs;
-  const device = checkChoice(o.device, 'device', ['cpu', 'cuda', 'auto'] as const);
-  if (device !== undefined) model.device = device;
-  const deviceId = checkInteger(o.deviceId, 'deviceId', 0, 1024);
-  if (deviceId !== undefined) model.deviceId = deviceId;
-  const optimizeGraph = checkBoolean(o.optimizeGraph, 'optimizeGraph');
-  if (optimizeGraph !== undefined) model.optimizeGraph = optimizeGraph;
-  return { model, defaults };
+export function checkModelOptions(value: unknown): { model: LoadOptions; defaults: ExtractOptions } {
+  const given = checkObject(value, 'model option', MODEL_KEYS);
+  return { defaults: pick(given, 'extract', EXTRACT_KEYS), model: pick(given, 'model', LOAD_KEYS) };
 }
 
-// Options that mean something for one kind of model only; giving one to the other kind is a mistake to report.
-const TOKEN_ONLY_KEYS = ['aggregation', 'decoding', 'repair', 'scheme'] as const;
-const SPAN_ONLY_KEYS = ['spanMode', 'spanThreshold'] as const;
+/** Checks extractStream's own options and fills in their defaults; the rest are extract's, checked by extract. */
+export function checkStreamOptions(options: StreamOptions): { chunkSize: number; concurrency: number; extract: ExtractOptions } {
+  const { chunkSize, concurrency, ...extract } = options;
+  return {
+    chunkSize: checkOption('stream', 'chunkSize', chunkSize) ?? OPTIONS.stream.chunkSize.default,
+    concurrency: checkOption('stream', 'concurrency', concurrency) ?? OPTIONS.stream.concurrency.default,
+    extract,
+  };
+}
+
+/** Checks createService's options and fills in the defaults of those not given. */
+export function checkServeOptions(value: unknown): Required<ServeOptions> {
+  const names = optionNames('serve');
+  const given = pick(checkObject(value, 'serve option', names), 'serve', names);
+  const limits = Object.fromEntries(names.map((name) => [name, given[name] ?? SERVE_LIMITS[name].default])) as Required<ServeOptions>;
+  // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new NerError(
+      'ERR_INVALID_ARGUMENT',
+      `headersTimeoutMs (${limits.headersTimeoutMs}) must not be over requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
+}
+
+// ---- Model heads ----
+
+/** Extract options that mean something for one kind of model only; giving one to the other kind is a mistake. */
+export const TOKEN_ONLY_KEYS: readonly OptionName<'extract'>[] = EXTRACT_KEYS.filter((k) => optionSpec('extract', k).head === 'token');
+export const SPAN_ONLY_KEYS: readonly OptionName<'extract'>[] = EXTRACT_KEYS.filter((k) => optionSpec('extract', k).head === 'span');
 
 /** Rejects options the model's head cannot honour; `what` says where they came from ("extract option"). */
 export function checkOptionsForHead(options: ExtractOptions, head: ModelHead, what: string): void {
@@ -269,3 +587,29 @@ export function checkOptionsForHead(options: ExtractOptions, head: ModelHead, wh
       : 'this is a token classifier: spanMode and spanThreshold apply only to span models (ner_head "span")';
   throw new NerError('ERR_INVALID_ARGUMENT', `${what} ${given.join(', ')}: ${why}`);
 }
+
+// ---- The service's limits ----
+
+export interface ServeLimit {
+  default: number;
+  min: number;
+  max: number;
+  /** The `native-ner serve` flag that sets it. */
+  flag: string;
+  /** What it bounds, for the CLI's help. */
+  help: string;
+}
+
+/** Every ServeOptions field: its default, the integers accepted and its flag; createService and the CLI read this. */
+export const SERVE_LIMITS: Readonly<Record<keyof ServeOptions, Readonly<ServeLimit>>> = Object.fromEntries(
+  Object.entries(OPTIONS.serve).map(([name, spec]) => {
+    const { default: fallback, min, max, cli } = spec;
+    return [name, Object.freeze({ default: fallback, min, max, flag: cli.flag, help: cli.help })];
+  }),
+) as Record<keyof ServeOptions, ServeLimit>;
+
+/** The service limits that bound an extract option of each request, and how. */
+export const REQUEST_BOUNDS: readonly (RequestBound & { limit: keyof ServeOptions })[] = optionNames('serve').flatMap((limit) => {
+  const { bounds } = optionSpec('serve', limit);
+  return bounds ? [{ limit, ...bounds }] : [];
+});

@@ -1,6 +1,7 @@
 // The HTTP service: POST /extract, GET /healthz, GET /metrics (Prometheus text format); createService() builds it,
 // `native-ner serve` runs it. Concurrent requests are separate extract calls, which the engine merges into shared
-// model batches. Every limit below bounds what one client can cost the others; docs/server.md lists them.
+// model batches. Every limit (SERVE_LIMITS, entries of the option table in options.ts) bounds what one client can
+// cost the others; docs/server.md lists them.
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
@@ -8,82 +9,17 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { NerError, type NerErrorCode } from './errors';
 import type { Entity, NativeNer } from './ner';
-import { checkExtractOptions, checkInteger, checkObject, type ExtractOptions } from './options';
+import {
+  checkExtractOptions,
+  checkServeOptions,
+  REQUEST_BOUNDS,
+  SERVE_LIMITS,
+  type ExtractOptions,
+  type ServeOptions,
+} from './options';
 
-/** Limits of the service; SERVE_LIMITS holds each one's default, accepted range and `native-ner serve` flag. */
-export interface ServeOptions {
-  /** Largest request body accepted, in bytes; larger ones get 413 ERR_BODY_TOO_LARGE. */
-  maxBodyBytes?: number;
-  /** Most texts in one request; more get 413 ERR_TOO_MANY_TEXTS. */
-  maxTexts?: number;
-  /**
-   * Largest options.stride a request may ask for; larger gets 400 ERR_INVALID_ARGUMENT. A stride near the model
-   * window means one window per token, so this bounds how much work a small body can ask for.
-   */
-  maxStride?: number;
-  /**
-   * Most model windows one request may need (extract's maxWindows); more get 413 ERR_TOO_MANY_WINDOWS. A request's
-   * own options.maxWindows applies when smaller; a larger one is lowered to this.
-   */
-  maxWindows?: number;
-  /**
-   * Milliseconds one request's extract call may take (extract's timeoutMs); a later one gets 503 ERR_TIMEOUT with
-   * Retry-After. A request's own options.timeoutMs applies when shorter; a longer one is lowered to this.
-   */
-  extractTimeoutMs?: number;
-  /** Milliseconds a client has to send the request headers (server.headersTimeout); then it gets 408. */
-  headersTimeoutMs?: number;
-  /** Milliseconds a client has to send a whole request, headers and body (server.requestTimeout); then 408. */
-  requestTimeoutMs?: number;
-  /**
-   * Milliseconds shutdown() lets requests in flight (uploading or being answered) finish before closing their
-   * connections.
-   */
-  shutdownGraceMs?: number;
-}
-
-export interface ServeLimit {
-  default: number;
-  min: number;
-  max: number;
-  /** The `native-ner serve` flag that sets it. */
-  flag: string;
-  /** What it bounds, for the CLI's help. */
-  help: string;
-}
-
-const HOUR_MS = 3_600_000;
-
-/** Every ServeOptions field: its default, the integers accepted and its flag; createService and the CLI read this. */
-export const SERVE_LIMITS: Readonly<Record<keyof ServeOptions, Readonly<ServeLimit>>> = {
-  maxBodyBytes: { default: 1 << 20, min: 1, max: 1 << 30, flag: '--max-body-bytes', help: 'largest request body, in bytes' },
-  maxTexts: { default: 1000, min: 1, max: 1_000_000, flag: '--max-texts', help: 'most texts in one request' },
-  maxStride: { default: 256, min: 0, max: 1 << 20, flag: '--max-stride', help: 'largest options.stride a request may ask for' },
-  maxWindows: { default: 512, min: 1, max: 2 ** 31 - 1, flag: '--max-windows', help: 'most model windows one request may need' },
-  extractTimeoutMs: { default: 30_000, min: 1, max: HOUR_MS, flag: '--extract-timeout-ms', help: "ms one request's extract call may take" },
-  headersTimeoutMs: { default: 10_000, min: 100, max: HOUR_MS, flag: '--headers-timeout-ms', help: 'ms a client has to send the headers' },
-  requestTimeoutMs: { default: 30_000, min: 100, max: HOUR_MS, flag: '--request-timeout-ms', help: 'ms a client has to send a whole request' },
-  shutdownGraceMs: { default: 10_000, min: 0, max: HOUR_MS, flag: '--shutdown-grace-ms', help: 'ms requests in flight get on SIGTERM/SIGINT' },
-};
-
-/** Checks createService's options: wrong types are TypeErrors, unknown names and out-of-range values NerErrors. */
-function checkServeOptions(value: unknown): Required<ServeOptions> {
-  const known = Object.keys(SERVE_LIMITS) as (keyof ServeOptions)[];
-  const given = checkObject(value, 'serve option', known);
-  const limits = {} as Required<ServeOptions>;
-  for (const key of known) {
-    const { default: fallback, min, max } = SERVE_LIMITS[key];
-    limits[key] = checkInteger(given[key], key, min, max) ?? fallback;
-  }
-  // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
-    throw new NerError(
-      'ERR_INVALID_ARGUMENT',
-      `headersTimeoutMs (${limits.headersTimeoutMs}) must not be over requestTimeoutMs (${limits.requestTimeoutMs})`,
-    );
-  }
-  return limits;
-}
+// The service's options and limits are entries of the option table (lib/options.ts).
+export { SERVE_LIMITS, type ServeLimit, type ServeOptions } from './options';
 
 /** A failed request: its status, error code and any headers the answer needs (Retry-After). */
 class HttpError extends Error {
@@ -113,9 +49,10 @@ const RETRY_AFTER_SECONDS = 1;
 // writing and read it; a body still coming after this many bytes has its connection closed instead.
 const DISCARD_LIMIT_BYTES = 64 << 20;
 
-const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-class Histogram {
+/** A Prometheus histogram of durations in seconds, over LATENCY_BUCKETS. */
+export class Histogram {
   private readonly counts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
   private sum = 0;
   private count = 0;
@@ -137,7 +74,7 @@ class Histogram {
 }
 
 /** Counters keyed by one label's value. */
-class LabelledCounter {
+export class LabelledCounter {
   readonly values = new Map<string, number>();
   add(key: string, n = 1): void {
     this.values.set(key, (this.values.get(key) ?? 0) + n);
@@ -153,7 +90,8 @@ function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-class Metrics {
+/** The service's counters and histograms, rendered as Prometheus text by GET /metrics. */
+export class Metrics {
   readonly requestSeconds = new Histogram();
   readonly inferenceSeconds = new Histogram();
   readonly requests = new LabelledCounter(); // by status code
@@ -345,20 +283,25 @@ export function createService(ner: NativeNer, options: ServeOptions = {}): NerSe
     response.end(text);
   };
 
-  /** The client's options within the server's limits: a stride over maxStride is refused, larger bounds lowered. */
+  /**
+   * The client's options within the server's limits (REQUEST_BOUNDS): a stride over maxStride is refused, the
+   * window and time bounds lowered to the server's.
+   */
   function withinLimits(requested: ExtractOptions): ExtractOptions {
-    if (requested.stride !== undefined && requested.stride > limits.maxStride) {
-      throw new HttpError(
-        400,
-        'ERR_INVALID_ARGUMENT',
-        `stride ${requested.stride} is over this server's limit of ${limits.maxStride} (${SERVE_LIMITS.maxStride.flag})`,
-      );
+    const bounded: ExtractOptions = { ...requested };
+    for (const { limit, option, over } of REQUEST_BOUNDS) {
+      const value = requested[option];
+      if (over === 'lower') {
+        bounded[option] = Math.min(value ?? Infinity, limits[limit]);
+      } else if (value !== undefined && value > limits[limit]) {
+        throw new HttpError(
+          400,
+          'ERR_INVALID_ARGUMENT',
+          `${option} ${value} is over this server's limit of ${limits[limit]} (${SERVE_LIMITS[limit].flag})`,
+        );
+      }
     }
-    return {
-      ...requested,
-      maxWindows: Math.min(requested.maxWindows ?? Infinity, limits.maxWindows),
-      timeoutMs: Math.min(requested.timeoutMs ?? Infinity, limits.extractTimeoutMs),
-    };
+    return bounded;
   }
 
   /** Names the server's limit in the engine's too-many-windows and timeout messages: a client cannot raise it. */

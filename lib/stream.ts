@@ -5,14 +5,10 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { NerError } from './errors';
 import type { Entity } from './ner';
-import type { ExtractOptions } from './options';
+import { checkStreamOptions, type ExtractOptions, type StreamOptions } from './options';
 
-export interface StreamOptions extends ExtractOptions {
-  /** Texts per extract call. Default 256. */
-  chunkSize?: number;
-  /** Chunks in flight at once, so tokenizing one overlaps the model on another. Default 2. */
-  concurrency?: number;
-}
+// chunkSize and concurrency are entries of the option table (lib/options.ts).
+export type { StreamOptions } from './options';
 
 export interface StreamResult {
   /** Position of the text in the input, from 0. */
@@ -24,12 +20,6 @@ export interface StreamResult {
 /** What streaming needs of a model: NativeNer fits. */
 export interface StreamExtractor {
   extract(texts: string[], options?: ExtractOptions): Promise<Entity[][]>;
-}
-
-function positive(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new NerError('ERR_INVALID_ARGUMENT', `${name} must be a positive integer`);
-  return value;
 }
 
 function iteratorOf(source: unknown): AsyncIterator<string> | Iterator<string> {
@@ -54,9 +44,7 @@ export async function* extractStream(
   source: Iterable<string> | AsyncIterable<string>,
   options: StreamOptions = {},
 ): AsyncGenerator<StreamResult> {
-  const { chunkSize: chunkOption, concurrency: concurrencyOption, ...extractOptions } = options;
-  const chunkSize = positive(chunkOption, 'chunkSize', 256);
-  const concurrency = positive(concurrencyOption, 'concurrency', 2);
+  const { chunkSize, concurrency, extract: extractOptions } = checkStreamOptions(options);
   const iterator = iteratorOf(source);
 
   let nextIndex = 0;

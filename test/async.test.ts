@@ -1,22 +1,20 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NativeNer } from '../lib';
-import { CONLL_MODEL, readJsonl, REFERENCE, type PipelineLine } from './helpers';
+import { CONLL_MODEL, readJsonl, REFERENCE, useModel, type PipelineLine } from './helpers';
 
 describe('extract runs off the JS thread', () => {
-  let ner: NativeNer;
+  const model = useModel(CONLL_MODEL);
   let texts: string[];
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
+  beforeAll(() => {
     texts = readJsonl<PipelineLine>(join(REFERENCE, 'pipeline-simple.jsonl')).map((l) => l.text);
   });
-  afterAll(() => ner.dispose());
 
   it('keeps the event loop turning while thousands of texts are processed', async () => {
     const ticks: number[] = [];
     const timer = setInterval(() => ticks.push(performance.now()), 10);
     const started = performance.now();
-    const results = await ner.extract(texts);
+    const results = await model().extract(texts);
     const elapsed = performance.now() - started;
     clearInterval(timer);
 
@@ -31,6 +29,7 @@ describe('extract runs off the JS thread', () => {
 
   it('gives each of many concurrent calls its own results', async () => {
     const sample = texts.slice(0, 40);
+    const ner = model();
     const alone = await ner.extract(sample);
     const concurrent = await Promise.all(sample.map((t) => ner.extract([t])));
     concurrent.forEach((r, i) => {

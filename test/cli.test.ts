@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
+// `native-ner extract` in a child process. Its flags (every option flag parsed and range-checked) are in
+// unit/options.test.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONLL_MODEL } from './helpers';
-
-const CLI = join(__dirname, '..', 'dist', 'cli.js');
-
-function cli(args: string[], input?: string) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input });
-}
+import { CONLL_MODEL, runCli as cli } from './helpers';
 
 describe('native-ner extract (CLI)', () => {
   it('prints the entities of a text as one JSON line', () => {
@@ -36,7 +31,7 @@ describe('native-ner extract (CLI)', () => {
       expect(lines.map((l) => l.text)).toEqual(['Paris is nice.', '', 'Angela Merkel spoke.']);
       expect(lines[1].entities).toEqual([]);
 
-      const fromStdin = cli(['extract', '--model', CONLL_MODEL], 'Paris is nice.\n');
+      const fromStdin = cli(['extract', '--model', CONLL_MODEL], { input: 'Paris is nice.\n' });
       expect(fromStdin.status).toBe(0);
       expect(JSON.parse(fromStdin.stdout.trim()).entities[0].text).toBe('Paris');
     } finally {

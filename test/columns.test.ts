@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NativeNer, NerError, packUtf8, readConll, scoreDataset, type EntityColumns } from '../lib';
-import { CONLL_MODEL, readJsonl, REFERENCE, SHARED, type PipelineLine } from './helpers';
+import { CONLL_MODEL, readJsonl, REFERENCE, SHARED, useModel, type PipelineLine } from './helpers';
 
 const conll = readConll(join(SHARED, 'datasets', 'conll2003', 'eng.testb'));
 // The reference's hand-written edge cases (emoji, CJK, combining marks, ...) and some news sentences.
@@ -22,13 +22,10 @@ function rows(columns: EntityColumns): string[][] {
 }
 
 describe('extractColumns: entities as typed arrays', () => {
-  let ner: NativeNer;
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
-  });
-  afterAll(() => ner.dispose());
+  const model = useModel(CONLL_MODEL);
 
   it('gives exactly what extract gives, as columns', async () => {
+    const ner = model();
     for (const options of [{}, { decoding: 'argmax', aggregation: 'none' }] as const) {
       const objects = await ner.extract(texts, options);
       const columns = await ner.extractColumns(texts, options);
@@ -43,6 +40,7 @@ describe('extractColumns: entities as typed arrays', () => {
   });
 
   it('takes UTF-8 bytes with text boundaries and gives byte offsets within each text', async () => {
+    const ner = model();
     const objects = await ner.extract(texts);
     const packed = packUtf8(texts);
     const columns = await ner.extractColumns(packed);
@@ -57,6 +55,7 @@ describe('extractColumns: entities as typed arrays', () => {
   });
 
   it('reads invalid UTF-8 as replacement characters and rejects bad boundaries', async () => {
+    const ner = model();
     const utf8 = new Uint8Array([0x50, 0x61, 0x72, 0x69, 0x73, 0xff, 0xc3, 0x20, 0x42, 0x65, 0x72, 0x6c, 0x69, 0x6e]);
     const columns = await ner.extractColumns({ utf8, offsets: new Uint32Array([0, utf8.length]) });
     for (let k = 0; k < columns.count; k++) expect(columns.ends[k]).toBeLessThanOrEqual(utf8.length);

@@ -3,9 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NativeNer, NerError, type Entity, type ExtractOptions } from '../lib';
-import { CONLL_MODEL, readJsonl, REFERENCE, type PipelineLine } from './helpers';
+import { CONLL_MODEL, readJsonl, REFERENCE, useModel, type PipelineLine } from './helpers';
 
 // Scores may differ in the last float bits between a text run alone and padded beside longer ones.
 function expectSameEntities(actual: Entity[], expected: Entity[]): void {
@@ -23,15 +23,14 @@ const MIXED_OPTIONS: ExtractOptions[] = [
 ];
 
 describe('engine: micro-batching across calls', () => {
-  let ner: NativeNer;
+  const model = useModel(CONLL_MODEL, { maxWaitMs: 5 });
   let texts: string[];
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL, { maxWaitMs: 5 });
+  beforeAll(() => {
     texts = readJsonl<PipelineLine>(join(REFERENCE, 'pipeline-simple.jsonl')).map((l) => l.text);
   });
-  afterAll(() => ner.dispose());
 
   it('gives 200 concurrent single-text calls with mixed options exactly their results run one at a time', async () => {
+    const ner = model();
     const sample = texts.slice(0, 200);
     const alone: Entity[][] = [];
     for (let i = 0; i < sample.length; i++) alone.push(await ner.extract(sample[i], MIXED_OPTIONS[i % MIXED_OPTIONS.length]));
@@ -41,6 +40,7 @@ describe('engine: micro-batching across calls', () => {
   });
 
   it('keeps each multi-text call in its own order beside other calls', async () => {
+    const ner = model();
     const calls = Array.from({ length: 30 }, (_, i) => texts.slice(i * 7, i * 7 + 1 + (i % 5)));
     const alone: Entity[][][] = [];
     for (const call of calls) alone.push(await ner.extract(call));
@@ -52,6 +52,7 @@ describe('engine: micro-batching across calls', () => {
   });
 
   it('gives a call of many texts (cut in parts) the results of a small batch size run', async () => {
+    const ner = model();
     const many = texts.slice(0, 1200);
     const [whole, inSmallBatches] = await Promise.all([ner.extract(many), ner.extract(many, { batchSize: 3 })]);
     whole.forEach((r, i) => expectSameEntities(r, inSmallBatches[i]));
@@ -62,6 +63,7 @@ describe('engine: micro-batching across calls', () => {
   });
 
   it('fails only the call whose text is too long', async () => {
+    const ner = model();
     const sample = texts.slice(0, 40);
     const alone = await ner.extract(sample);
     const head = texts.slice(0, 300);
@@ -87,17 +89,16 @@ describe('engine: micro-batching across calls', () => {
 });
 
 describe('engine: stats', () => {
-  let ner: NativeNer;
+  const model = useModel(CONLL_MODEL, { maxWaitMs: 5, workerThreads: 1 });
   let sentences: string[];
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL, { maxWaitMs: 5, workerThreads: 1 });
+  beforeAll(() => {
     sentences = readJsonl<PipelineLine>(join(REFERENCE, 'pipeline-simple.jsonl'))
       .map((l) => l.text)
       .filter((t) => t.length > 20 && t.length < 200);
   });
-  afterAll(() => ner.dispose());
 
   it('counts texts, tokens and batches, and shows 64 concurrent calls merged into far fewer batches', async () => {
+    const ner = model();
     ner.resetStats();
     await Promise.all(sentences.slice(0, 64).map((t) => ner.extract(t)));
     const s = ner.stats();
@@ -116,6 +117,7 @@ describe('engine: stats', () => {
   });
 
   it('counts a long text as several windows, empty texts as texts only, and resets to zero', async () => {
+    const ner = model();
     ner.resetStats();
     await ner.extract(['', 'word '.repeat(1500), 'Paris is nice.']);
     const s = ner.stats();

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NativeNer, NerError, Tokenizer } from '../lib';
-import { CONLL_MODEL, linkedModelDir, loadError } from './helpers';
+import { CONLL_MODEL, linkedModelDir, loadError, useModel } from './helpers';
 
 const scratch = mkdtempSync(join(tmpdir(), 'native-ner-errors-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -81,13 +81,10 @@ describe('loading a model reports what is wrong with it', () => {
 });
 
 describe('calls report bad arguments and never crash', () => {
-  let ner: NativeNer;
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
-  });
-  afterAll(() => ner.dispose());
+  const model = useModel(CONLL_MODEL);
 
   it('rejects non-array, non-string input with a TypeError', async () => {
+    const ner = model();
     await expect(ner.extract(42 as unknown as string[])).rejects.toThrowError(TypeError);
     await expect(ner.extract([{}] as unknown as string[])).rejects.toThrowError(/texts\[0\] must be a string/);
     await expect(ner.extract(['ok', null] as unknown as string[])).rejects.toThrowError(TypeError);
@@ -95,6 +92,7 @@ describe('calls report bad arguments and never crash', () => {
   });
 
   it('rejects unknown options and out-of-range values with ERR_INVALID_ARGUMENT', async () => {
+    const ner = model();
     await expect(ner.extract(['x'], { agregation: 'simple' } as never)).rejects.toMatchObject({
       code: 'ERR_INVALID_ARGUMENT',
     });
@@ -108,11 +106,13 @@ describe('calls report bad arguments and never crash', () => {
   });
 
   it('gives [] for empty and blank texts and for an empty list', async () => {
+    const ner = model();
     expect(await ner.extract(['', '   ', '\n'])).toEqual([[], [], []]);
     expect(await ner.extract([])).toEqual([]);
   });
 
   it('rejects a text over maxTextLength with ERR_TEXT_TOO_LONG and stays usable', async () => {
+    const ner = model();
     const error = await ner.extract(['short', 'Berlin '.repeat(600)], { maxTextLength: 1000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NerError);
     expect(error).toMatchObject({ code: 'ERR_TEXT_TOO_LONG' });

@@ -3,9 +3,9 @@
 // documented code, or TypeError), and results keep the invariants users rely on. NATIVE_NER_FUZZ_SEED picks
 // another seed, NATIVE_NER_FUZZ_ROUNDS another size; a failure names the seed and round to replay.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeNer, NerError, type Entity, type EntityColumns, type ExtractOptions } from '../lib';
-import { CONLL_MODEL, SHARED } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { NerError, type Entity, type EntityColumns, type ExtractOptions } from '../lib';
+import { CONLL_MODEL, SHARED, useModel } from './helpers';
 
 const SEED = Number(process.env.NATIVE_NER_FUZZ_SEED ?? 20261130);
 const ROUNDS = Number(process.env.NATIVE_NER_FUZZ_ROUNDS ?? 1200);
@@ -159,17 +159,11 @@ function expectValidColumns(columns: EntityColumns, lengths: number[], context: 
 }
 
 describe(`fuzzing the API (seed ${SEED}, ${ROUNDS} rounds)`, () => {
-  let token: NativeNer;
-  let span: NativeNer;
-  beforeAll(async () => {
-    [token, span] = await Promise.all([NativeNer.load(CONLL_MODEL), NativeNer.load(SPAN_MODEL)]);
-  });
-  afterAll(async () => {
-    await token.dispose();
-    await span.dispose();
-  });
+  const tokenModel = useModel(CONLL_MODEL);
+  const spanModel = useModel(SPAN_MODEL);
 
   it('gives a valid result or a typed error for every input', async () => {
+    const [token, span] = [tokenModel(), spanModel()];
     const next = random(SEED);
     let inputs = 0;
     let results = 0;
@@ -225,7 +219,7 @@ describe(`fuzzing the API (seed ${SEED}, ${ROUNDS} rounds)`, () => {
   });
 
   it('still answers correctly after the campaign', async () => {
-    const [entities] = await token.extract(['John Smith works at Google in New York.']);
+    const [entities] = await tokenModel().extract(['John Smith works at Google in New York.']);
     expect(entities.map((e) => e.text)).toEqual(expect.arrayContaining(['New York']));
   });
 });

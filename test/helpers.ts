@@ -1,8 +1,10 @@
-// Paths into ../shared (or $NATIVE_NER_SHARED) and readers for its reference files.
+// Paths into ../shared (or $NATIVE_NER_SHARED) and readers for its reference files; a model per suite (useModel);
+// the CLI in a child process (runCli, startServe).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { expect } from 'vitest';
-import { NativeNer, NerError } from '../lib';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { NativeNer, NerError, type ModelOptions } from '../lib';
 
 export const SHARED = resolve(process.env.NATIVE_NER_SHARED ?? join(__dirname, '..', '..', 'shared'));
 export const CONLL_MODEL = join(SHARED, 'models', 'conll03-bert-small');
@@ -67,4 +69,68 @@ export async function loadError(dir: string): Promise<NerError> {
   );
   expect(error).toBeInstanceOf(NerError);
   return error as NerError;
+}
+
+/**
+ * Loads `dir` once for the enclosing describe (or file): beforeAll loads it, afterAll disposes it. Returns a getter
+ * for the model, to call inside tests and later hooks (hooks registered after this one run after the load).
+ */
+export function useModel(dir: string, options?: ModelOptions): () => NativeNer {
+  let ner: NativeNer | undefined;
+  beforeAll(async () => {
+    ner = await NativeNer.load(dir, options);
+  });
+  afterAll(async () => {
+    await ner?.dispose();
+  });
+  return () => {
+    if (!ner) throw new Error(`the model ${dir} is not loaded: use it in a test or a hook after useModel's`);
+    return ner;
+  };
+}
+
+/** The compiled CLI (npm test builds it first). */
+export const CLI = join(__dirname, '..', 'dist', 'cli.js');
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `native-ner ARGS` to completion in a child process, with `input` on its standard input. */
+export function runCli(args: string[], options: { input?: string; maxBuffer?: number } = {}): CliRun {
+  const { status, stdout, stderr } = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    input: options.input,
+    maxBuffer: options.maxBuffer ?? 64 << 20,
+  });
+  return { status, stdout, stderr };
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  /** The address it printed once listening. */
+  url: string;
+  /** Resolves with the exit code once it exits. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `native-ner serve ARGS` in a child process and resolves once it is listening; rejects, with its stderr,
+ * if it exits first. The caller stops it (child.kill).
+ */
+export async function startServe(args: string[]): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args]);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const match = /serving .* on (http:\/\/\S+)\s/.exec(stderr);
+      if (match) resolve(match[1]);
+    });
+    void exited.then(() => reject(new Error(`serve exited early: ${stderr}`)));
+  });
+  return { child, url, exited };
 }

@@ -1,20 +1,18 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeNer, NerError } from '../lib';
-import { CONLL_MODEL, readJsonl, REFERENCE, type PipelineLine } from './helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NerError } from '../lib';
+import { CONLL_MODEL, readJsonl, REFERENCE, useModel, type PipelineLine } from './helpers';
 
 interface LongDocLine extends PipelineLine {
   tokens: number;
 }
 
 describe('texts longer than the model window', () => {
-  let ner: NativeNer;
+  const model = useModel(CONLL_MODEL);
   let docs: LongDocLine[];
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
+  beforeAll(() => {
     docs = readJsonl<LongDocLine>(join(REFERENCE, 'long-docs-simple-stride128.jsonl'));
   });
-  afterAll(() => ner.dispose());
 
   // Token index of the token covering UTF-16 offset `at`.
   function tokenAt(starts: Uint32Array, ends: Uint32Array, at: number): number {
@@ -23,6 +21,7 @@ describe('texts longer than the model window', () => {
   }
 
   it('matches the reference entities of all 31 documents in full, every window (stride 128)', async () => {
+    const ner = model();
     expect(docs).toHaveLength(31);
     const results = await ner.extract(
       docs.map((d) => d.text),
@@ -46,6 +45,7 @@ describe('texts longer than the model window', () => {
   });
 
   it('reads every token: entities come from beyond the first window, whole, once and in order', async () => {
+    const ner = model();
     const results = await ner.extract(
       docs.map((d) => d.text),
       { aggregation: 'simple', decoding: 'argmax' },
@@ -65,6 +65,7 @@ describe('texts longer than the model window', () => {
   });
 
   it('handles a document of 1 MB without truncating it', async () => {
+    const ner = model();
     const sentence = 'John Smith visited Paris and met Angela Merkel in Berlin. ';
     const doc = sentence.repeat(Math.ceil(1_000_000 / sentence.length));
     const [entities] = await ner.extract([doc]);
@@ -75,6 +76,7 @@ describe('texts longer than the model window', () => {
   });
 
   it('refuses a stride that leaves no room and a text over maxTextLength', async () => {
+    const ner = model();
     await expect(ner.extract(['x'], { stride: 510 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     const error = await ner.extract(['short', 'x'.repeat(101)], { maxTextLength: 100 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NerError);

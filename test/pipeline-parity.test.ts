@@ -1,21 +1,18 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeNer, type Entity } from '../lib';
+import { describe, expect, it } from 'vitest';
+import type { Entity } from '../lib';
 import { AGGREGATIONS } from '../lib/options';
-import { CONLL_MODEL, readJsonl, REFERENCE, type PipelineLine } from './helpers';
+import { CONLL_MODEL, readJsonl, REFERENCE, useModel, type PipelineLine } from './helpers';
 
 describe('extract matches the Hugging Face token-classification pipeline', () => {
-  let ner: NativeNer;
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
-  });
-  afterAll(() => ner.dispose());
+  const model = useModel(CONLL_MODEL);
 
   // Label, span and (for 'none') token index of each entity, to compare whole lists at once.
   const key = (label: string, start: number, end: number, index?: number) =>
     `${label}@${start}-${end}` + (index === undefined ? '' : `#${index}`);
 
   it.each(AGGREGATIONS)('gives the reference entities of aggregation "%s" for all 3,501 texts, scores within 1e-4', async (aggregation) => {
+    const ner = model();
     const lines = readJsonl<PipelineLine>(join(REFERENCE, `pipeline-${aggregation}.jsonl`));
     expect(lines).toHaveLength(3501);
     const results = await ner.extract(
@@ -45,6 +42,7 @@ describe('extract matches the Hugging Face token-classification pipeline', () =>
   });
 
   it('finds the people and places of the README example', async () => {
+    const ner = model();
     const out = await ner.extract(['John Smith works at Google in New York.', 'Paris is nice.']);
     expect(out[0].map(({ label, start, end, text }) => ({ label, start, end, text }))).toContainEqual({
       label: 'PER',
@@ -57,6 +55,7 @@ describe('extract matches the Hugging Face token-classification pipeline', () =>
   });
 
   it('returns the same entities whatever the batch size', async () => {
+    const ner = model();
     const lines = readJsonl<PipelineLine>(join(REFERENCE, 'pipeline-simple.jsonl')).slice(0, 300);
     const texts = lines.map((l) => l.text);
     const one = await ner.extract(texts, { batchSize: 1 });
@@ -67,6 +66,7 @@ describe('extract matches the Hugging Face token-classification pipeline', () =>
   });
 
   it('accepts one string and returns its entity list', async () => {
+    const ner = model();
     const out = await ner.extract('Angela Merkel visited Paris.');
     expect(out.map((e) => e.text)).toContain('Paris');
   });

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NativeNer, NerError } from '../lib';
-import { CONLL_MODEL, linkedModelDir, loadError } from './helpers';
+import { CONLL_MODEL, linkedModelDir, loadError, useModel } from './helpers';
 
 const scratch = mkdtempSync(join(tmpdir(), 'native-ner-reliability-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -27,13 +27,10 @@ async function rejection(promise: Promise<unknown>): Promise<NerError> {
 }
 
 describe('work one call may cause', () => {
-  let ner: NativeNer;
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
-  });
-  afterAll(() => ner.dispose());
+  const model = useModel(CONLL_MODEL);
 
   it('answers a small call promptly while a huge call runs, instead of after it', async () => {
+    const ner = model();
     // ~150 windows of 512 tokens in batches of 4, so the huge call lasts many batches without lasting long.
     const started = performance.now();
     const huge = ner.extract('. '.repeat(660), { stride: 509, batchTokens: 2048 }).then(() => performance.now() - started);
@@ -47,6 +44,7 @@ describe('work one call may cause', () => {
   });
 
   it('fails a call needing more than maxWindows windows, before running them', async () => {
+    const ner = model();
     ner.resetStats();
     const e = await rejection(ner.extract(HOSTILE, { stride: 509, maxWindows: 100 }));
     expect(e.code).toBe('ERR_TOO_MANY_WINDOWS');
@@ -59,6 +57,7 @@ describe('work one call may cause', () => {
   });
 
   it('fails a call not done within timeoutMs and drops its remaining work', async () => {
+    const ner = model();
     ner.resetStats();
     const started = performance.now();
     const e = await rejection(ner.extract(HOSTILE, { stride: 509, timeoutMs: 200 }));
@@ -72,6 +71,7 @@ describe('work one call may cause', () => {
   });
 
   it('runs no model work for empty and blank texts', async () => {
+    const ner = model();
     ner.resetStats();
     const results = await ner.extract([...new Array(20_000).fill(''), ' ', '\n\t ', '\u200b', 'Paris']);
     expect(results.slice(0, -1).every((r) => r.length === 0)).toBe(true);
@@ -80,6 +80,7 @@ describe('work one call may cause', () => {
   });
 
   it('checks the new options like the others', async () => {
+    const ner = model();
     await expect(ner.extract('a', { maxWindows: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     await expect(ner.extract('a', { timeoutMs: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
     await expect(ner.extract('a', { timeoutMs: '5' as unknown as number })).rejects.toBeInstanceOf(TypeError);
@@ -87,13 +88,10 @@ describe('work one call may cause', () => {
 });
 
 describe('inputs are read once', () => {
-  let ner: NativeNer;
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
-  });
-  afterAll(() => ner.dispose());
+  const model = useModel(CONLL_MODEL);
 
   it('analyses and slices the same text even when a getter changes its answer', async () => {
+    const ner = model();
     let reads = 0;
     const texts: string[] = [];
     Object.defineProperty(texts, 0, {
@@ -107,12 +105,14 @@ describe('inputs are read once', () => {
   });
 
   it('takes a Proxy of an array as the array it stands for', async () => {
+    const ner = model();
     const proxy = new Proxy(['Paris is nice.'], {});
     expect((await ner.extract(proxy))[0][0]?.text).toBe('Paris');
     expect((await ner.extractColumns(proxy)).count).toBe(1);
   });
 
   it('says what a stream source must be', async () => {
+    const ner = model();
     const take = (source: unknown) => ner.extractStream(source as string[]).next();
     await expect(take(5)).rejects.toThrow(/iterable or async iterable of strings/);
     await expect(take(null)).rejects.toThrow(/iterable or async iterable of strings/);

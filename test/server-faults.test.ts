@@ -1,11 +1,10 @@
 // Faults a client can inflict on the HTTP service: aborted and slow uploads, shutdown with a client still sending,
 // and requests that ask for far more work than their size suggests. All traffic stays on 127.0.0.1.
-import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createService, NativeNer, readConll, type NerService, type ServeOptions } from '../lib';
-import { CONLL_MODEL, SHARED } from './helpers';
+import { CONLL_MODEL, SHARED, startServe, type ServeProcess } from './helpers';
 
 const sentences = readConll(join(SHARED, 'datasets', 'conll2003', 'eng.testb')).sentences.map((s) => s.text);
 
@@ -126,28 +125,11 @@ describe('shutdown with clients still sending', () => {
 
   it('native-ner serve exits within its grace period on SIGTERM while a client is still uploading', async () => {
     const grace = 1000;
-    const child = spawn(process.execPath, [
-      join(__dirname, '..', 'dist', 'cli.js'),
-      'serve',
-      '--model',
-      CONLL_MODEL,
-      '--port',
-      '0',
-      '--shutdown-grace-ms',
-      String(grace),
-    ]);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let serve: ServeProcess | undefined;
     let uploading: Awaited<ReturnType<typeof rawClient>> | undefined;
     try {
-      let stderr = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stderr.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          const match = /serving .* on (http:\/\/\S+)/.exec(stderr);
-          if (match) resolve(match[1]);
-        });
-        void exited.then(() => reject(new Error(`serve exited early: ${stderr}`)));
-      });
+      serve = await startServe(['--model', CONLL_MODEL, '--port', '0', '--shutdown-grace-ms', String(grace)]);
+      const { child, url, exited } = serve;
       uploading = await rawClient(url, EXTRACT_HEAD(100) + '{');
       await inFlight(url, 1);
       const signalled = performance.now();
@@ -156,7 +138,7 @@ describe('shutdown with clients still sending', () => {
       expect(performance.now() - signalled).toBeLessThan(grace + 4000);
     } finally {
       uploading?.socket.destroy();
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (serve?.child.exitCode === null) serve.child.kill('SIGKILL');
     }
   });
 });

@@ -1,14 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
-import { inspect, promisify } from 'node:util';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createService, NativeNer, NerError, readConll, type NerService, type ServeOptions } from '../lib';
-import { CONLL_MODEL, SHARED } from './helpers';
-
-const CLI = join(__dirname, '..', 'dist', 'cli.js');
+import { CONLL_MODEL, runCli, SHARED, startServe, useModel } from './helpers';
 
 const sentences = readConll(join(SHARED, 'datasets', 'conll2003', 'eng.testb')).sentences.map((s) => s.text);
 
@@ -56,18 +53,19 @@ function upload(url: string, body: Buffer, framing: 'content-length' | 'chunked'
 }
 
 describe('HTTP service', () => {
-  let ner: NativeNer;
+  // The service owns the model: its shutdown disposes it (useModel's dispose after that is harmless).
+  const model = useModel(CONLL_MODEL);
   let service: NerService;
   let base: string;
   beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
-    service = createService(ner, { maxBodyBytes: 64 * 1024, maxTexts: 50 });
+    service = createService(model(), { maxBodyBytes: 64 * 1024, maxTexts: 50 });
     await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
     base = service.url();
   });
   afterAll(() => service.shutdown());
 
   it('answers concurrent clients, each with the entities of its own texts', async () => {
+    const ner = model();
     const batches = Array.from({ length: 60 }, (_, i) => sentences.slice(i * 3, i * 3 + 3));
     const direct = await ner.extract(batches.flat());
     const answers = await Promise.all(batches.map((texts) => post(`${base}/extract`, { texts })));
@@ -120,6 +118,7 @@ describe('HTTP service', () => {
   });
 
   it('names the model and the sha256 of its ONNX file in /healthz, not its path', async () => {
+    const ner = model();
     const health = (await (await fetch(`${base}/healthz`)).json()) as Record<string, unknown>;
     const sha256 = createHash('sha256').update(readFileSync(ner.info.modelPath)).digest('hex');
     expect(health.model).toEqual({ name: 'conll03-bert-small', sha256 });
@@ -146,6 +145,7 @@ describe('HTTP service', () => {
   });
 
   it("gives extract the server's window and time limits, and a client's own only when smaller", async () => {
+    const ner = model();
     const extract = vi.spyOn(ner, 'extract');
     try {
       for (const options of [undefined, { maxWindows: 3, timeoutMs: 5000 }, { maxWindows: 10_000, timeoutMs: 60_000 }]) {
@@ -163,6 +163,7 @@ describe('HTTP service', () => {
   });
 
   it('answers 413 to a request needing too many windows, 503 with Retry-After to one that timed out', async () => {
+    const ner = model();
     const extract = vi
       .spyOn(ner, 'extract')
       .mockRejectedValueOnce(new NerError('ERR_TOO_MANY_WINDOWS', 'the texts need 900 model windows, over maxWindows 512'))
@@ -198,6 +199,7 @@ describe('HTTP service', () => {
   });
 
   it('checks its options: types, ranges, unknown names and the timeouts against each other', () => {
+    const ner = model();
     const failure = (options: unknown) => {
       try {
         createService(ner, options as ServeOptions);
@@ -222,11 +224,10 @@ describe('HTTP service', () => {
 });
 
 describe('native-ner serve flags', () => {
-  const run = (args: string[]) =>
-    promisify(execFile)(process.execPath, [CLI, 'serve', ...args]).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
-    );
+  const run = async (args: string[]) => {
+    const { status: code, stdout, stderr } = runCli(['serve', ...args]);
+    return { code, stdout, stderr };
+  };
 
   it('lists every service limit with its default in --help', async () => {
     const { code, stdout } = await run(['--help']);
@@ -269,20 +270,14 @@ describe('graceful shutdown', () => {
   });
 
   it('native-ner serve exits cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'cli.js'), 'serve', '--model', CONLL_MODEL, '--port', '0']);
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const match = /on (http:\/\/\S+)/.exec(stderr);
-        if (match) resolve(match[1]);
-      });
-      child.on('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
-    });
-    const answer = await post(`${url}/extract`, { text: 'Paris is nice.' });
-    expect(answer.status).toBe(200);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const { child, url, exited } = await startServe(['--model', CONLL_MODEL, '--port', '0']);
+    try {
+      const answer = await post(`${url}/extract`, { text: 'Paris is nice.' });
+      expect(answer.status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +15,10 @@ import {
   type Score,
   type Span,
 } from '../lib';
-import { CONLL_MODEL, linkedModelDir, loadError, readJsonl, SHARED } from './helpers';
+import { CONLL_MODEL, linkedModelDir, loadError, readJsonl, runCli, SHARED, useModel } from './helpers';
 
 const SPAN_MODEL = join(SHARED, 'models', 'genia-span-small');
 const GENIA_TEST = join(SHARED, 'datasets', 'genia-nested', 'test.jsonlines');
-const CLI = join(__dirname, '..', 'dist', 'cli.js');
 
 interface ReferenceLine {
   text: string;
@@ -72,14 +70,14 @@ function repeats(entities: readonly Span[]): string[] {
 }
 
 describe('span models (genia-span-small)', () => {
-  let ner: NativeNer;
+  const model = useModel(SPAN_MODEL);
   let genia: Dataset;
   // Filled by the GENIA evaluations below; the structural checks read the same predictions.
   const predictions: Record<'nested' | 'flat', Span[][]> = { nested: [], flat: [] };
   const evaluations: Partial<Record<'nested' | 'flat', Evaluation>> = {};
 
   beforeAll(async () => {
-    ner = await NativeNer.load(SPAN_MODEL);
+    const ner = model();
     genia = readGenia(GENIA_TEST);
     for (const mode of ['nested', 'flat'] as const) {
       // The evaluator's own path (evaluate), with the model's answers kept on the way through.
@@ -93,9 +91,9 @@ describe('span models (genia-span-small)', () => {
       evaluations[mode] = await evaluate(recording, genia, { spanMode: mode });
     }
   });
-  afterAll(() => ner.dispose());
 
   it('reports the span head in info', () => {
+    const ner = model();
     expect(ner.info).toMatchObject({
       head: 'span',
       spanMaxWidth: 16,
@@ -135,6 +133,7 @@ describe('span models (genia-span-small)', () => {
   });
 
   it('gives entities as whole whitespace words with their text, ordered by start, end and type', () => {
+    const ner = model();
     predictions.nested.forEach((entities, i) => {
       const text = genia.sentences[i].text;
       for (const e of entities as Entity[]) {
@@ -176,6 +175,7 @@ describe('span models (genia-span-small)', () => {
   });
 
   it('decodes a text longer than the model window once per span, across window overlaps', async () => {
+    const ner = model();
     const text = genia.sentences.slice(0, 40).map((s) => s.text).join(' ');
     const tokens = ner.tokenize(text, { addSpecialTokens: false }).ids.length;
     expect(tokens).toBeGreaterThan(1100); // three windows and more at the default stride
@@ -195,6 +195,7 @@ describe('span models (genia-span-small)', () => {
   });
 
   it('skips a word longer than the window instead of cutting spans out of it', async () => {
+    const ner = model();
     const huge = Array.from({ length: 700 }, () => 'IL-2').join('-');
     const text = `The ${huge} gene and the IL-2 receptor .`;
     expect(ner.tokenize(text).ids.length).toBeGreaterThan(1024);
@@ -204,6 +205,7 @@ describe('span models (genia-span-small)', () => {
   });
 
   it('takes spanThreshold per call: a higher one keeps exactly the defaults above it', async () => {
+    const ner = model();
     const texts = genia.sentences.slice(0, 200).map((s) => s.text);
     const high = await ner.extract(texts, { spanThreshold: 0.9 });
     const expected = predictions.nested.slice(0, 200).map((entities) => (entities as Entity[]).filter((e) => e.score > 0.9));
@@ -215,6 +217,7 @@ describe('span models (genia-span-small)', () => {
   });
 
   it('filters span entities by labels and minScore like token entities', async () => {
+    const ner = model();
     const texts = genia.sentences.slice(0, 100).map((s) => s.text);
     const filtered = await ner.extract(texts, { labels: ['protein', 'DNA'], minScore: 0.8 });
     const expected = (predictions.nested.slice(0, 100) as Entity[][]).map((entities) =>
@@ -224,6 +227,7 @@ describe('span models (genia-span-small)', () => {
   });
 
   it('takes spanMode and spanThreshold as model defaults', async () => {
+    const ner = model();
     const flat = await NativeNer.load(SPAN_MODEL, { spanMode: 'flat', spanThreshold: 0.6 });
     try {
       const texts = genia.sentences.slice(0, 50).map((s) => s.text);
@@ -238,6 +242,7 @@ describe('span models (genia-span-small)', () => {
   });
 
   it('rejects token-classifier options for a span model, and bad span options', async () => {
+    const ner = model();
     for (const options of [{ aggregation: 'first' }, { decoding: 'viterbi' }, { repair: true }, { scheme: 'iob2' }]) {
       const error = await ner.extract('IL-2 gene', options as object).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NerError);
@@ -311,11 +316,7 @@ describe('loading a span model checks its config against its output', () => {
 describe('native-ner CLI with a span model', () => {
   it('extract takes --span-mode and --span-threshold', () => {
     const text = 'Activation of the IL-2 gene in human T cells requires NF-kappa B .';
-    const run = spawnSync(
-      process.execPath,
-      [CLI, 'extract', '--model', SPAN_MODEL, '--span-mode', 'flat', '--span-threshold', '0.3', text],
-      { encoding: 'utf8' },
-    );
+    const run = runCli(['extract', '--model', SPAN_MODEL, '--span-mode', 'flat', '--span-threshold', '0.3', text]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const { entities } = JSON.parse(run.stdout);
@@ -326,9 +327,7 @@ describe('native-ner CLI with a span model', () => {
 
   it('eval refuses --span-mode for a token classifier', () => {
     const conll = join(SHARED, 'datasets', 'conll2003', 'eng.testb');
-    const run = spawnSync(process.execPath, [CLI, 'eval', '--model', CONLL_MODEL, '--conll', conll, '--span-mode', 'flat'], {
-      encoding: 'utf8',
-    });
+    const run = runCli(['eval', '--model', CONLL_MODEL, '--conll', conll, '--span-mode', 'flat']);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/spanMode.*token classifier.*ERR_INVALID_ARGUMENT/);
   });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeNer, readConll, scoreDataset, type Entity } from '../lib';
-import { CONLL_MODEL, SHARED } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { readConll, scoreDataset, type Entity } from '../lib';
+import { CONLL_MODEL, SHARED, useModel } from './helpers';
 
 const test = readConll(join(SHARED, 'datasets', 'conll2003', 'eng.testb'));
 const texts = test.sentences.map((s) => s.text);
@@ -19,13 +19,10 @@ function invalidIob2(tokens: Entity[]): number {
 }
 
 describe('Viterbi decoding under the tagging scheme', () => {
-  let ner: NativeNer;
-  beforeAll(async () => {
-    ner = await NativeNer.load(CONLL_MODEL);
-  });
-  afterAll(() => ner.dispose());
+  const model = useModel(CONLL_MODEL);
 
   it('never produces an I-X that does not continue an X entity (IOB2), where argmax does', async () => {
+    const ner = model();
     const viterbi = await ner.extract(texts, { aggregation: 'none', decoding: 'viterbi' });
     const argmax = await ner.extract(texts, { aggregation: 'none', decoding: 'argmax' });
     expect(viterbi.reduce((n, tokens) => n + invalidIob2(tokens), 0)).toBe(0);
@@ -33,6 +30,7 @@ describe('Viterbi decoding under the tagging scheme', () => {
   });
 
   it('never produces a B-X after O or another type when the labels are read as IOB1', async () => {
+    const ner = model();
     const results = await ner.extract(texts, { aggregation: 'none', decoding: 'viterbi', scheme: 'iob1' });
     let invalid = 0;
     for (const tokens of results) {
@@ -46,6 +44,7 @@ describe('Viterbi decoding under the tagging scheme', () => {
   });
 
   it('beats the best reference strategy (average, F1 0.7115) on CoNLL-2003 test by default', async () => {
+    const ner = model();
     const { overall } = scoreDataset(test, await ner.extract(texts));
     expect(overall.gold).toBe(5648);
     expect(overall.f1).toBeGreaterThanOrEqual(0.7115);
@@ -54,12 +53,14 @@ describe('Viterbi decoding under the tagging scheme', () => {
   });
 
   it('gives whole, non-overlapping entities with bare types and mean word scores', async () => {
+    const ner = model();
     const [entities] = await ner.extract(['John Smith works at Google in New York.']);
     expect(entities.map((e) => `${e.label}:${e.text}`)).toEqual(['PER:John Smith', 'LOC:New York']);
     for (const e of entities) expect(e.score).toBeGreaterThan(0.5);
   });
 
   it('repair reads argmax tags by the scheme: for IOB2 labels it agrees with the pipeline grouping', async () => {
+    const ner = model();
     const sample = texts.slice(0, 500);
     const plain = await ner.extract(sample, { decoding: 'argmax' });
     const repaired = await ner.extract(sample, { decoding: 'argmax', repair: true });
@@ -69,6 +70,7 @@ describe('Viterbi decoding under the tagging scheme', () => {
   });
 
   it('filters by labels and minScore, and rejects unknown decodings and schemes', async () => {
+    const ner = model();
     const text = 'John Smith works at Google in New York.';
     const [onlyPeople] = await ner.extract([text], { labels: ['PER'] });
     expect(onlyPeople.map((e) => e.label)).toEqual(['PER']);

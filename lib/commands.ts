@@ -1,0 +1,214 @@
+// The command line's commands, flags and help. Option flags come from the option table (options.ts): every option
+// with a `cli` entry in a group a command takes is a flag of that command, checked by the table's ranges, and
+// listed in its help with its default. Each command's own flags (--model, --port, --jsonl, ...) sit beside them.
+// This module only parses; cli.ts runs the commands.
+import { parseArgs } from 'node:util';
+import { NerError } from './errors';
+import {
+  checkValue,
+  describeValue,
+  optionNames,
+  optionSpec,
+  type ExtractOptions,
+  type LoadOptions,
+  type OptionFlag,
+  type OptionSpec,
+  type ServeOptions,
+} from './options';
+
+/** A mistake on the command line: cli.ts prints it with the command's usage and exits 2. */
+export class UsageError extends Error {}
+
+export type CommandName = 'extract' | 'eval' | 'serve';
+
+/** The option groups whose flags commands take, in the order their help lists them. */
+type FlagScope = 'model' | 'extract' | 'serve';
+
+/** A command's own flag, not an option: how parseArgs reads it and its line in the help. */
+interface OwnFlag {
+  type: 'string' | 'boolean';
+  /** Its value's name in the help (string flags). */
+  arg?: string;
+  help: string;
+}
+
+interface CommandSpec {
+  synopsis: string;
+  /** What the command does, before its flags in the help. */
+  about: string;
+  /** The option groups whose flagged options the command takes. */
+  scopes: readonly FlagScope[];
+  /** Own flags listed before the options (after --model), and after them. */
+  first: Record<string, OwnFlag>;
+  last: Record<string, OwnFlag>;
+  positionals: boolean;
+}
+
+const MODEL_FLAG: OwnFlag = { type: 'string', arg: 'DIR', help: 'model directory (model.onnx, tokenizer.json, config.json)   [required]' };
+
+const COMMANDS: Record<CommandName, CommandSpec> = {
+  extract: {
+    synopsis: 'native-ner extract --model DIR [options] [TEXT|FILE ...]',
+    about: `Prints one JSON line per text: {"text": ..., "entities": [{label, start, end, text, score}, ...]}.
+Each argument that names an existing file is read as one text per line (JSON lines with --jsonl or a .jsonl
+name: a JSON string or an object with "text" per line); any other argument is a text. With no argument, texts
+are read from standard input. Input is streamed: memory stays bounded however large it is; a progress line is
+shown on stderr when it is a terminal.`,
+    scopes: ['model', 'extract'],
+    first: {},
+    last: { jsonl: { type: 'boolean', help: 'read files and standard input as JSON lines' } },
+    positionals: true,
+  },
+  eval: {
+    synopsis: 'native-ner eval --model DIR (--conll FILE | --jsonl FILE) [options]',
+    about: `Runs the model over every sentence of a labelled dataset (sentence text = its words joined by single spaces)
+and prints strict span precision, recall and F1 (exact start, end and type), per type and overall.`,
+    scopes: ['model', 'extract'],
+    first: {
+      conll: { type: 'string', arg: 'FILE', help: 'CoNLL file: word ... TAG per line, tags IOB1, IOB2 or BIOES (e.g. CoNLL-2003 eng.testb)' },
+      jsonl: {
+        type: 'string',
+        arg: 'FILE',
+        help: 'nested NER JSON lines: tokens, entity_mentions [{start, end, entity_type}] (e.g. GENIA);\nalso scores inner and outer entities',
+      },
+    },
+    last: { json: { type: 'boolean', help: 'print the scores as JSON instead of a table' } },
+    positionals: false,
+  },
+  serve: {
+    synopsis: 'native-ner serve --model DIR [--port N] [--host ADDR] [options]',
+    about: `Serves the model over HTTP until SIGINT or SIGTERM, then stops accepting connections, gives the requests in flight
+up to --shutdown-grace-ms to finish, closes the connections left and exits.
+  POST /extract   body {"texts": [...]} or {"text": "..."}, optionally "options": {...} (extract's options);
+                  answers {"entities": [[...], ...]} (or [...] for "text"); errors {"error": {code, message}}
+  GET /healthz    {"status": "ok", "model": {"name", "sha256"}, ...}
+  GET /metrics    Prometheus text: request and inference latency histograms, texts, tokens, entities by label,
+                  requests by status, errors by code`,
+    scopes: ['model', 'serve'],
+    first: {
+      port: { type: 'string', arg: 'N', help: 'TCP port (default 8080; 0 picks a free one)' },
+      host: { type: 'string', arg: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
+    },
+    last: {},
+    positionals: false,
+  },
+};
+
+export const USAGE = `Usage: native-ner <command> [options]
+
+Commands:
+  extract --model DIR [options] [TEXT|FILE ...]     print the entities of each text as a JSON line
+  eval --model DIR (--conll FILE | --jsonl FILE)    score the model on a labelled dataset
+  serve --model DIR [--port N]                      serve POST /extract, GET /healthz and GET /metrics over HTTP
+
+\`native-ner <command> --help\` lists the command's options.`;
+
+export function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
+
+/** An option a command takes as a flag. */
+export interface FlaggedOption {
+  scope: FlagScope;
+  name: string;
+  spec: OptionSpec;
+  cli: OptionFlag;
+}
+
+/** The options `command` takes as flags, in help order. */
+export function flaggedOptions(command: CommandName): FlaggedOption[] {
+  return COMMANDS[command].scopes.flatMap((scope) =>
+    optionNames(scope).flatMap((name) => {
+      const spec = optionSpec(scope, name);
+      return spec.cli ? [{ scope, name, spec, cli: spec.cli }] : [];
+    }),
+  );
+}
+
+const ARG_OF_TYPE: Record<OptionSpec['type'], string> = {
+  integer: 'N',
+  number: 'X',
+  boolean: '',
+  string: 'VALUE',
+  choice: 'NAME',
+  strings: 'A,B',
+};
+
+/** The help of `command`: its synopsis, what it does, and every flag, options with their defaults. */
+export function usageOf(command: CommandName): string {
+  const spec = COMMANDS[command];
+  const own = ([flag, { arg, help }]: [string, OwnFlag]): [string, string] => [`--${flag}${arg ? ` ${arg}` : ''}`, help];
+  const rows: [string, string][] = [
+    own(['model', MODEL_FLAG]),
+    ...Object.entries(spec.first).map(own),
+    ...flaggedOptions(command).map(({ spec: option, cli }): [string, string] => {
+      const arg = option.type === 'boolean' ? '' : ` ${cli.arg ?? ARG_OF_TYPE[option.type]}`;
+      const fallback = option.default ?? option.defaultText;
+      return [`${cli.flag}${arg}`, fallback === undefined ? cli.help : `${cli.help} (default ${fallback})`];
+    }),
+    ...Object.entries(spec.last).map(own),
+    ['-h, --help', 'show this help'],
+  ];
+  const width = Math.max(21, ...rows.map(([left]) => left.length + 1));
+  const lines = rows.map(([left, help]) => `  ${left.padEnd(width)}${help.split('\n').join(`\n  ${' '.repeat(width)}`)}`);
+  return `Usage: ${spec.synopsis}\n\n${spec.about}\n\nOptions:\n${lines.join('\n')}`;
+}
+
+/** The value of an option flag, checked by the table: a wrong one is a UsageError naming the flag and the range. */
+function fromFlag({ name, spec, cli }: FlaggedOption, raw: string | boolean): unknown {
+  let value: unknown = raw;
+  if (typeof raw === 'string' && (spec.type === 'integer' || spec.type === 'number')) {
+    value = raw.trim() === '' ? Number.NaN : Number(raw);
+  } else if (typeof raw === 'string' && spec.type === 'strings') {
+    value = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  }
+  try {
+    return checkValue(spec, name, value);
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof NerError) {
+      throw new UsageError(`${cli.flag} needs ${describeValue(spec)}, got '${raw}'`);
+    }
+    throw error;
+  }
+}
+
+/** A command line, parsed and checked. */
+export interface CommandLine {
+  help: false;
+  /** The model directory (--model). */
+  model: string;
+  /** The options given as flags, by group: the model's load options, extract options and service limits. */
+  options: { model: LoadOptions; extract: ExtractOptions; serve: ServeOptions };
+  /** The command's own flags (not options), by name without the dashes. */
+  flags: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Parses the arguments of `command` (after its name). Unknown flags and missing values throw parseArgs' errors
+ * (code ERR_PARSE_ARGS_*), a missing --model or a flag value out of its option's range a UsageError. With
+ * --help, nothing else is checked.
+ */
+export function parseCommandLine(command: CommandName, args: string[]): CommandLine | { help: true } {
+  const spec = COMMANDS[command];
+  const flagged = flaggedOptions(command);
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    model: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [flag, { type }] of Object.entries({ ...spec.first, ...spec.last })) config[flag] = { type };
+  for (const { spec: option, cli } of flagged) config[cli.flag.slice(2)] = { type: option.type === 'boolean' ? 'boolean' : 'string' };
+  const { values, positionals } = parseArgs({ args, options: config, allowPositionals: spec.positionals, strict: true });
+  if (values.help) return { help: true };
+  if (typeof values.model !== 'string' || values.model === '') throw new UsageError('--model DIR is required');
+
+  const options: CommandLine['options'] = { model: {}, extract: {}, serve: {} };
+  for (const option of flagged) {
+    const raw = values[option.cli.flag.slice(2)];
+    if (raw === undefined) continue;
+    (options[option.scope] as Record<string, unknown>)[option.name] = fromFlag(option, raw as string | boolean);
+  }
+  const flags: CommandLine['flags'] = {};
+  for (const flag of Object.keys({ ...spec.first, ...spec.last })) flags[flag] = values[flag] as string | boolean | undefined;
+  return { help: false, model: values.model, options, flags, positionals };
+}
