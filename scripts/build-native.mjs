@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchOrtHeaders, findOrtIncludeDir } from './ort-headers.mjs';
+import { addonSourceFiles } from './source-hash.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -25,11 +26,7 @@ function existingBinary() {
 const localBuild = join(root, 'build', 'Release', 'native_ner.node');
 
 function newestSourceTime() {
-  const files = readdirSync(join(root, 'native'), { recursive: true })
-    .filter((f) => /\.(cc|h)$/.test(f))
-    .map((f) => join(root, 'native', f));
-  files.push(join(root, 'CMakeLists.txt'));
-  return Math.max(...files.map((f) => statSync(f).mtimeMs));
+  return Math.max(...addonSourceFiles(root).map((f) => statSync(join(root, f)).mtimeMs));
 }
 
 if (args.has('--if-missing')) {

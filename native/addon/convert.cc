@@ -1,5 +1,7 @@
 #include "addon/convert.h"
 
+#include <climits>
+#include <cmath>
 #include <cstring>
 #include <memory>
 
@@ -24,65 +26,136 @@ std::u16string ToU16String(const Napi::Value& value, const char* what) {
 
 namespace {
 
-// A thread count or device ordinal: an integer from 0 to 1024; absent is 0 (the default).
-int ReadSmallCount(const Napi::Object& object, const char* key) {
-  Napi::Value v = object.Get(key);
-  if (v.IsUndefined()) return 0;
-  if (!v.IsNumber()) throw Napi::TypeError::New(object.Env(), std::string(key) + " must be a number");
-  const double n = v.As<Napi::Number>().DoubleValue();
-  if (!(n >= 0 && n <= 1024) || n != static_cast<int>(n)) {
-    throw MakeError(object.Env(), ErrorCode::kInvalidArgument, std::string(key) + " must be an integer from 0 to 1024");
+// How an unexpected value is named in UncheckedValueError's message: a number, boolean or string as itself,
+// anything else by its kind.
+std::string Describe(const Napi::Value& value) {
+  switch (value.Type()) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return value.As<Napi::Boolean>().Value() ? "true" : "false";
+    case napi_number: return value.ToString().Utf8Value();
+    case napi_string: {
+      std::string text = value.As<Napi::String>().Utf8Value();
+      if (text.size() > 40) text = text.substr(0, 40) + "...";
+      return "the string '" + text + "'";
+    }
+    case napi_symbol: return "a symbol";
+    case napi_function: return "a function";
+    case napi_bigint: return "a bigint";
+    case napi_external: return "an external";
+    default: return value.IsArray() ? "an array" : "an object";
   }
-  return static_cast<int>(n);
-}
-
-std::string ReadString(const Napi::Object& object, const char* key) {
-  Napi::Value v = object.Get(key);
-  if (v.IsUndefined()) return "";
-  if (!v.IsString()) throw Napi::TypeError::New(object.Env(), std::string(key) + " must be a string");
-  return v.As<Napi::String>().Utf8Value();
 }
 
 }  // namespace
 
-ModelParams ToModelParams(const Napi::Value& value) {
-  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "model parameters must be an object");
-  Napi::Object object = value.As<Napi::Object>();
-  ModelParams params;
-  params.directory = ReadString(object, "directory");
-  params.model_file = ReadString(object, "modelFile");
-  params.ort_library_path = ReadString(object, "ortLibraryPath");
-  params.session.intra_op_threads = ReadSmallCount(object, "intraOpThreads");
-  params.session.inter_op_threads = ReadSmallCount(object, "interOpThreads");
-  const std::string device = ReadString(object, "device");
-  if (device == "cuda") {
-    params.session.device = Device::kCuda;
-  } else if (device == "auto") {
-    params.session.device = Device::kAuto;
-  } else if (!device.empty() && device != "cpu") {
-    throw MakeError(object.Env(), ErrorCode::kInvalidArgument, "device must be 'cpu', 'cuda' or 'auto'");
+Napi::Error UncheckedValueError(Napi::Env env, const std::string& what, const Napi::Value& got,
+                                const std::string& expected) {
+  return MakeError(env, ErrorCode::kInternal,
+                   what + " reached the native binding as " + Describe(got) + ", not " + expected +
+                       "; lib/ should have rejected it (a bug in native-ner: please report it)");
+}
+
+OptionReader::OptionReader(const Napi::Value& value, std::string what) : env_(value.Env()), what_(std::move(what)) {
+  if (value.IsUndefined()) return;
+  if (!value.IsObject() || value.IsArray()) throw UncheckedValueError(env_, what_ + "s", value, "an object");
+  object_ = value.As<Napi::Object>();
+}
+
+Napi::Value OptionReader::Get(const char* key) const { return object_.IsEmpty() ? env_.Undefined() : object_.Get(key); }
+
+void OptionReader::Unchecked(const std::string& key, const Napi::Value& got, const char* expected) const {
+  throw UncheckedValueError(env_, what_ + " " + key, got, expected);
+}
+
+std::optional<std::string> OptionReader::String(const char* key) const {
+  const Napi::Value v = Get(key);
+  if (v.IsUndefined()) return std::nullopt;
+  if (!v.IsString()) Unchecked(key, v, "a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+std::optional<bool> OptionReader::Boolean(const char* key) const {
+  const Napi::Value v = Get(key);
+  if (v.IsUndefined()) return std::nullopt;
+  if (!v.IsBoolean()) Unchecked(key, v, "a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+std::optional<double> OptionReader::Number(const char* key) const {
+  const Napi::Value v = Get(key);
+  if (v.IsUndefined()) return std::nullopt;
+  if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) Unchecked(key, v, "a finite number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+std::optional<uint64_t> OptionReader::Integer(const char* key, uint64_t max) const {
+  const Napi::Value v = Get(key);
+  if (v.IsUndefined()) return std::nullopt;
+  const double n = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+  if (!(n >= 0 && n <= static_cast<double>(max)) || n != std::floor(n)) {
+    Unchecked(key, v, ("an integer from 0 to " + std::to_string(max)).c_str());
   }
-  params.session.device_id = ReadSmallCount(object, "deviceId");
-  Napi::Value optimize = object.Get("optimizeGraph");
-  if (!optimize.IsUndefined()) params.session.optimize_graph = optimize.ToBoolean().Value();
+  return static_cast<uint64_t>(n);
+}
+
+std::optional<std::vector<std::string>> OptionReader::Strings(const char* key) const {
+  const Napi::Value v = Get(key);
+  if (v.IsUndefined()) return std::nullopt;
+  if (!v.IsArray()) Unchecked(key, v, "an array of strings");
+  const Napi::Array items = v.As<Napi::Array>();
+  std::vector<std::string> out;
+  out.reserve(items.Length());
+  for (uint32_t i = 0; i < items.Length(); ++i) {
+    const Napi::Value item = items.Get(i);
+    if (!item.IsString()) Unchecked(std::string(key) + "[" + std::to_string(i) + "]", item, "a string");
+    out.push_back(item.As<Napi::String>().Utf8Value());
+  }
+  return out;
+}
+
+ModelParams ToModelParams(const Napi::Value& value) {
+  const OptionReader o(value, "model parameter");
+  constexpr uint64_t kMaxInt = INT32_MAX;
+  ModelParams params;
+  params.directory = o.String("directory").value_or("");
+  params.model_file = o.String("modelFile").value_or("");
+  params.ort_library_path = o.String("ortLibraryPath").value_or("");
+  params.session.intra_op_threads = static_cast<int>(o.Integer("intraOpThreads", kMaxInt).value_or(0));
+  params.session.inter_op_threads = static_cast<int>(o.Integer("interOpThreads", kMaxInt).value_or(0));
+  params.session.optimize_graph = o.Boolean("optimizeGraph").value_or(params.session.optimize_graph);
+  params.session.device = o.Choice("device", ParseDevice).value_or(params.session.device);
+  params.session.device_id = static_cast<int>(o.Integer("deviceId", kMaxInt).value_or(0));
   return params;
 }
 
 EngineParams ToEngineParams(const Napi::Value& value) {
-  if (!value.IsObject()) throw Napi::TypeError::New(value.Env(), "model parameters must be an object");
-  Napi::Object object = value.As<Napi::Object>();
+  const OptionReader o(value, "model parameter");
   EngineParams params;
-  params.worker_threads = static_cast<size_t>(ReadSmallCount(object, "workerThreads"));
-  Napi::Value wait = object.Get("maxWaitMs");
-  if (!wait.IsUndefined()) {
-    if (!wait.IsNumber()) throw Napi::TypeError::New(object.Env(), "maxWaitMs must be a number");
-    const double ms = wait.As<Napi::Number>().DoubleValue();
-    if (!(ms >= 0 && ms <= 1000)) {
-      throw MakeError(object.Env(), ErrorCode::kInvalidArgument, "maxWaitMs must be from 0 to 1000");
-    }
-    params.max_wait_ms = ms;
-  }
+  params.worker_threads = o.Integer("workerThreads").value_or(params.worker_threads);
+  params.max_wait_ms = o.Number("maxWaitMs").value_or(params.max_wait_ms);
   return params;
+}
+
+ExtractOptions ToExtractOptions(const Napi::Value& value) {
+  const OptionReader o(value, "extract option");
+  ExtractOptions options;
+  HeadOptions& head = options.head;
+  head.aggregation = o.Choice("aggregation", ParseAggregation);
+  head.decoding = o.Choice("decoding", ParseDecoding);
+  head.repair = o.Boolean("repair");
+  head.scheme = o.Choice("scheme", ParseTaggingScheme);
+  head.span_mode = o.Choice("spanMode", ParseSpanMode);
+  head.span_threshold = o.Number("spanThreshold");
+  if (std::optional<std::vector<std::string>> labels = o.Strings("labels")) options.keep_types = std::move(*labels);
+  options.min_score = static_cast<float>(o.Number("minScore").value_or(options.min_score));
+  options.batch.max_tokens = o.Integer("batchTokens").value_or(options.batch.max_tokens);
+  options.batch.max_texts = o.Integer("batchSize").value_or(options.batch.max_texts);
+  options.stride = o.Integer("stride").value_or(options.stride);
+  options.max_text_length = o.Integer("maxTextLength").value_or(options.max_text_length);
+  options.max_windows = o.Integer("maxWindows").value_or(options.max_windows);
+  options.timeout_ms = static_cast<double>(o.Integer("timeoutMs").value_or(0));
+  return options;
 }
 
 namespace {

@@ -7,86 +7,18 @@
 namespace nn::addon {
 namespace {
 
-ExtractOptions ToExtractOptions(Napi::Env env, const Napi::Value& value) {
-  ExtractOptions options;
-  if (value.IsUndefined()) return options;
-  if (!value.IsObject()) throw Napi::TypeError::New(env, "options must be an object");
-  Napi::Object object = value.As<Napi::Object>();
-  // A string option parsed by the core; absent leaves the default.
-  auto read_choice = [&](const char* key, auto parse, auto* out) {
-    Napi::Value v = object.Get(key);
-    if (v.IsUndefined()) return;
-    if (!v.IsString()) throw Napi::TypeError::New(env, std::string(key) + " must be a string");
-    *out = GuardCore(env, [&] { return parse(v.As<Napi::String>().Utf8Value()); });
-  };
-  read_choice("aggregation", ParseAggregation, &options.aggregation);
-  read_choice("decoding", ParseDecoding, &options.decoding);
-  read_choice("scheme", ParseTaggingScheme, &options.scheme);
-  read_choice("spanMode", ParseSpanMode, &options.span_mode);
-  Napi::Value span_threshold = object.Get("spanThreshold");
-  if (!span_threshold.IsUndefined()) {
-    if (!span_threshold.IsNumber()) throw Napi::TypeError::New(env, "spanThreshold must be a number");
-    const double threshold = span_threshold.As<Napi::Number>().DoubleValue();
-    if (!(threshold > 0 && threshold < 1)) {
-      throw MakeError(env, ErrorCode::kInvalidArgument, "spanThreshold must be between 0 and 1, exclusive");
-    }
-    options.span_threshold = threshold;
-  }
-  Napi::Value repair = object.Get("repair");
-  if (!repair.IsUndefined()) {
-    if (!repair.IsBoolean()) throw Napi::TypeError::New(env, "repair must be a boolean");
-    options.repair = repair.As<Napi::Boolean>().Value();
-  }
-  Napi::Value labels = object.Get("labels");
-  if (!labels.IsUndefined()) {
-    if (!labels.IsArray()) throw Napi::TypeError::New(env, "labels must be an array of strings");
-    Napi::Array names = labels.As<Napi::Array>();
-    for (uint32_t i = 0; i < names.Length(); ++i) {
-      Napi::Value name = names.Get(i);
-      if (!name.IsString()) throw Napi::TypeError::New(env, "labels must be an array of strings");
-      options.keep_types.push_back(name.As<Napi::String>().Utf8Value());
-    }
-  }
-  Napi::Value min_score = object.Get("minScore");
-  if (!min_score.IsUndefined()) {
-    if (!min_score.IsNumber()) throw Napi::TypeError::New(env, "minScore must be a number");
-    const double score = min_score.As<Napi::Number>().DoubleValue();
-    if (!(score >= 0 && score <= 1)) throw MakeError(env, ErrorCode::kInvalidArgument, "minScore must be from 0 to 1");
-    options.min_score = static_cast<float>(score);
-  }
-  auto read_count = [&](const char* key, double min, size_t* out) {
-    Napi::Value v = object.Get(key);
-    if (v.IsUndefined()) return;
-    if (!v.IsNumber()) throw Napi::TypeError::New(env, std::string(key) + " must be a number");
-    const double n = v.As<Napi::Number>().DoubleValue();
-    if (!(n >= min && n <= 1e12) || n != static_cast<double>(static_cast<size_t>(n))) {
-      throw MakeError(env, ErrorCode::kInvalidArgument, std::string(key) + " must be an integer of at least " +
-                                                            std::to_string(static_cast<int>(min)));
-    }
-    *out = static_cast<size_t>(n);
-  };
-  read_count("batchTokens", 1, &options.batch.max_tokens);
-  read_count("batchSize", 1, &options.batch.max_texts);
-  read_count("stride", 0, &options.stride);
-  read_count("maxTextLength", 1, &options.max_text_length);
-  read_count("maxWindows", 1, &options.max_windows);
-  size_t timeout_ms = 0;
-  read_count("timeoutMs", 1, &timeout_ms);
-  options.timeout_ms = static_cast<double>(timeout_ms);
-  return options;
-}
-
 // {utf8: Uint8Array, offsets: Uint32Array}: text i is utf8[offsets[i], offsets[i + 1]). The bytes are copied once
-// (a memcpy on this thread) and decoded on the worker thread.
+// (a memcpy on this thread) and decoded on the worker thread. lib/ checks the two types; the offsets are the caller's
+// data, passed through as given, so whether they fit the bytes is checked here.
 void ReadUtf8Texts(const Napi::Object& input, ExtractRequest* request) {
   Napi::Env env = input.Env();
   Napi::Value bytes = input.Get("utf8");
   Napi::Value bounds = input.Get("offsets");
   if (!bytes.IsTypedArray() || bytes.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    throw Napi::TypeError::New(env, "utf8 must be a Buffer or Uint8Array");
+    throw UncheckedValueError(env, "input utf8", bytes, "a Uint8Array");
   }
   if (!bounds.IsTypedArray() || bounds.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
-    throw Napi::TypeError::New(env, "offsets must be a Uint32Array");
+    throw UncheckedValueError(env, "input offsets", bounds, "a Uint32Array");
   }
   Napi::Uint8Array data = bytes.As<Napi::Uint8Array>();
   Napi::Uint32Array offsets = bounds.As<Napi::Uint32Array>();
@@ -147,16 +79,17 @@ Napi::Value ModelWrap::Extract(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Require(env);
   auto request = std::make_unique<ExtractRequest>();
-  request->options = ToExtractOptions(env, info.Length() >= 2 ? info[1] : env.Undefined());
-  if (info.Length() >= 1 && info[0].IsObject() && !info[0].IsArray()) {
-    ReadUtf8Texts(info[0].As<Napi::Object>(), request.get());
+  request->options = ToExtractOptions(info.Length() >= 2 ? info[1] : env.Undefined());
+  const Napi::Value input = info.Length() >= 1 ? info[0] : env.Undefined();
+  if (input.IsObject() && !input.IsArray()) {
+    ReadUtf8Texts(input.As<Napi::Object>(), request.get());
   } else {
-    if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "texts must be an array of strings");
-    Napi::Array texts = info[0].As<Napi::Array>();
+    if (!input.IsArray()) throw UncheckedValueError(env, "input texts", input, "an array of strings");
+    Napi::Array texts = input.As<Napi::Array>();
     request->texts.reserve(texts.Length());
     for (uint32_t i = 0; i < texts.Length(); ++i) {
       Napi::Value text = texts.Get(i);
-      if (!text.IsString()) throw Napi::TypeError::New(env, "texts[" + std::to_string(i) + "] must be a string");
+      if (!text.IsString()) throw UncheckedValueError(env, "texts[" + std::to_string(i) + "]", text, "a string");
       request->texts.push_back(ToU16String(text, "text"));
     }
   }
@@ -190,14 +123,11 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   out.Set("takesTokenTypeIds", Napi::Boolean::New(env, model.session().takes_token_type_ids()));
   out.Set("device", model.session().device());
   out.Set("deviceNote", model.session().device_note());
-  out.Set("head", model.head() == NerHead::kSpan ? "span" : "token");
+  out.Set("head", model.head().name());
   Napi::Array warnings = Napi::Array::New(env, model.warnings().size());
   for (size_t i = 0; i < model.warnings().size(); ++i) warnings.Set(static_cast<uint32_t>(i), model.warnings()[i]);
   out.Set("warnings", warnings);
-  if (model.head() == NerHead::kSpan) {
-    out.Set("spanMaxWidth", Napi::Number::New(env, static_cast<double>(model.span_head().max_width)));
-    out.Set("spanThreshold", Napi::Number::New(env, model.span_head().threshold));
-  }
+  for (const auto& [name, value] : model.head().info()) out.Set(name, Napi::Number::New(env, value));
   return out;
 }
 
@@ -206,16 +136,9 @@ Napi::Value ModelWrap::Stats(const Napi::CallbackInfo& info) {
   Require(env);
   const EngineStats stats = engine_->stats();
   Napi::Object out = Napi::Object::New(env);
-  out.Set("calls", stats.calls);
-  out.Set("texts", stats.texts);
-  out.Set("windows", stats.windows);
-  out.Set("batches", stats.batches);
-  out.Set("tokens", stats.tokens);
-  out.Set("paddedTokens", stats.padded_tokens);
-  out.Set("tokenizeSeconds", stats.tokenize_seconds);
-  out.Set("inferenceSeconds", stats.inference_seconds);
-  out.Set("decodeSeconds", stats.decode_seconds);
-  out.Set("waitSeconds", stats.wait_seconds);
+#define NN_STATS_TO_JS(field, js, unit) out.Set(js, stats.field);
+  NN_ENGINE_STATS(NN_STATS_TO_JS)
+#undef NN_STATS_TO_JS
   return out;
 }
 

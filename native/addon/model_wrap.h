@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "core/engine/scheduler.h"
+#include "core/engine/engine.h"
 #include "core/model.h"
 
 namespace nn::addon {
@@ -24,7 +24,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
  private:
   Napi::Value Extract(const Napi::CallbackInfo& info);   // (texts, options) => Promise<columns>
   Napi::Value Tokenize(const Napi::CallbackInfo& info);  // (text, addSpecialTokens?) => encoding
-  Napi::Value Info(const Napi::CallbackInfo& info);      // labels, types, window, paths, ORT version
+  Napi::Value Info(const Napi::CallbackInfo& info);      // labels, types, window, paths, ORT, device, head
   Napi::Value Stats(const Napi::CallbackInfo& info);       // the engine's counters, as plain numbers
   Napi::Value ResetStats(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);

@@ -92,18 +92,21 @@ Napi::Object ColumnsToObject(Napi::Env env, EntityColumns&& columns, bool labels
 void SettleExtract(Napi::Env env, Napi::Function, CallContext* context, ExtractOutcome* outcome) {
   std::unique_ptr<ExtractOutcome> owned(outcome);
   if (env == nullptr) return;  // the environment is shutting down
-  Napi::HandleScope scope(env);
-  if (outcome->error) {
-    context->deferred.Reject(MakeError(env, outcome->error->code(), outcome->error->what()).Value());
-    return;
-  }
   try {
-    // A span model's labels are always types: aggregation does not apply to it.
-    const bool labels_are_tags = context->engine->model().head() == NerHead::kToken &&
-                                 LabelsAreTags(outcome->request->options.aggregation);
-    context->deferred.Resolve(ColumnsToObject(env, std::move(outcome->request->result), labels_are_tags));
-  } catch (const Napi::Error& e) {
-    context->deferred.Reject(e.Value());
+    Napi::HandleScope scope(env);
+    if (outcome->error) {
+      context->deferred.Reject(MakeError(env, outcome->error->code(), outcome->error->what()).Value());
+      return;
+    }
+    try {
+      const bool labels_are_tags = context->engine->model().head().LabelsAreTags(outcome->request->options.head);
+      context->deferred.Resolve(ColumnsToObject(env, std::move(outcome->request->result), labels_are_tags));
+    } catch (const Napi::Error& e) {
+      context->deferred.Reject(e.Value());
+    }
+  } catch (const Napi::Error&) {
+    // The environment is being torn down (worker.terminate()) and runs no JS: the promise can no longer be settled,
+    // and an exception leaving this callback would end the process (std::terminate).
   }
 }
 

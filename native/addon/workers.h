@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/engine/extract.h"
-#include "core/engine/scheduler.h"
+#include "core/engine/engine.h"
 #include "core/error.h"
 #include "core/model.h"
 

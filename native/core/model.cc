@@ -95,76 +95,6 @@ size_t PositionTableRows(const std::string& model_path) {
   return 0;
 }
 
-NerHead ReadHead(const json::Value& config, const std::string& source) {
-  const json::Value* head = config.find("ner_head");
-  if (!head) return NerHead::kToken;
-  if (head->as_string() == "token") return NerHead::kToken;
-  if (head->as_string() == "span") return NerHead::kSpan;
-  throw Error(ErrorCode::kInvalidModel, source + ": ner_head must be \"token\" (the default) or \"span\"");
-}
-
-// span_max_width stays 0 when the config leaves it to the output's shape.
-SpanHeadParams ReadSpanHead(const json::Value& config, const std::string& source) {
-  SpanHeadParams span;
-  if (const json::Value* v = config.find("span_max_width")) {
-    const double width = v->as_number(-1);
-    if (!(width >= 1 && width <= 4096) || width != std::floor(width)) {
-      throw Error(ErrorCode::kInvalidModel, source + ": span_max_width must be a positive integer");
-    }
-    span.max_width = static_cast<size_t>(width);
-  }
-  if (const json::Value* v = config.find("span_threshold")) {
-    const double threshold = v->as_number(-1);
-    if (!(threshold > 0 && threshold < 1)) {
-      throw Error(ErrorCode::kInvalidModel, source + ": span_threshold must be a number between 0 and 1, exclusive");
-    }
-    span.threshold = threshold;
-  }
-  return span;
-}
-
-void CheckTokenOutput(const InferenceSession& session, const std::string& model_path, const std::string& config_path,
-                      size_t labels) {
-  const std::vector<int64_t>& shape = session.output_shape();
-  if (shape.size() != 3) {
-    throw Error(ErrorCode::kInvalidModel, "output '" + session.output_name() + "' of '" + model_path + "' has rank " +
-                                              std::to_string(shape.size()) +
-                                              "; a token classifier outputs [batch, sequence, labels]");
-  }
-  if (shape[2] > 0 && static_cast<size_t>(shape[2]) != labels) {
-    throw Error(ErrorCode::kInvalidModel, config_path + " lists " + std::to_string(labels) +
-                                              " labels but the model outputs " + std::to_string(shape[2]) +
-                                              " scores per token; the config does not belong to this model");
-  }
-}
-
-// Checks the output against the config and fills in the span width the config left out.
-void CheckSpanOutput(const InferenceSession& session, const std::string& model_path, const std::string& config_path,
-                     size_t labels, SpanHeadParams* span) {
-  const std::vector<int64_t>& shape = session.output_shape();
-  if (shape.size() != 4) {
-    throw Error(ErrorCode::kInvalidModel, "output '" + session.output_name() + "' of '" + model_path + "' has rank " +
-                                              std::to_string(shape.size()) + "; " + config_path +
-                                              " declares a span head (ner_head \"span\"), which outputs "
-                                              "[batch, sequence, max_width, labels]");
-  }
-  if (shape[2] > 0 && span->max_width == 0) span->max_width = static_cast<size_t>(shape[2]);
-  if (span->max_width == 0) {
-    throw Error(ErrorCode::kInvalidModel, config_path + " has no span_max_width and the output '" +
-                                              session.output_name() + "' leaves its span dimension dynamic");
-  }
-  if (shape[2] > 0 && static_cast<size_t>(shape[2]) != span->max_width) {
-    throw Error(ErrorCode::kInvalidModel, config_path + " gives span_max_width " + std::to_string(span->max_width) +
-                                              " but the model outputs " + std::to_string(shape[2]) +
-                                              " span widths per token; the config does not belong to this model");
-  }
-  if (shape[3] > 0 && static_cast<size_t>(shape[3]) != labels) {
-    throw Error(ErrorCode::kInvalidModel, config_path + " lists " + std::to_string(labels) +
-                                              " labels but the model outputs " + std::to_string(shape[3]) +
-                                              " scores per span; the config does not belong to this model");
-  }
-}
-
 }  // namespace
 
 Model::~Model() {
@@ -185,8 +115,7 @@ std::shared_ptr<const Model> Model::Load(const ModelParams& params) {
   const std::string config_path = RequireFile(params.directory, "config.json", "it holds id2label");
   const json::Value config = json::Parse(json::ReadFile(config_path), config_path);
   model->labels_ = LabelScheme::FromConfig(config, config_path);
-  model->head_ = ReadHead(config, config_path);
-  if (model->head_ == NerHead::kSpan) model->span_head_ = ReadSpanHead(config, config_path);
+  model->head_ = MakeHead(config, config_path, model->labels_);
   model->max_tokens_ = ReadMaxTokens(config, config_path, params.directory);
 
   model->tokenizer_ = Tokenizer::FromFile(RequireFile(params.directory, "tokenizer.json", "the tokenizer"));
@@ -211,11 +140,8 @@ std::shared_ptr<const Model> Model::Load(const ModelParams& params) {
         "a model trained with them (as BERT models are) gives poor results: export the tokenizer again");
   }
 
-  if (model->head_ == NerHead::kSpan) {
-    CheckSpanOutput(*model->session_, model->model_path_, config_path, model->labels_.size(), &model->span_head_);
-  } else {
-    CheckTokenOutput(*model->session_, model->model_path_, config_path, model->labels_.size());
-  }
+  model->head_->CheckOutput(
+      ModelOutput{model->session_->output_name(), model->model_path_, config_path, model->session_->output_shape()});
   return model;
 }
 

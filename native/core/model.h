@@ -1,6 +1,6 @@
-// A model directory (a Hugging Face export) loaded once: tokenizer, inference session and label scheme.
+// A model directory (a Hugging Face export) loaded once: tokenizer, inference session, label scheme and head.
 // Immutable after Load and shared (std::shared_ptr<const Model>) by every request and thread; per-request
-// state lives in the engine's request structs, never here.
+// state lives in the engine's jobs and their head decoders, never here.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/decode/aggregation.h"
+#include "core/decode/head.h"
 #include "core/decode/label_scheme.h"
 #include "core/runtime/session.h"
 #include "core/tokenizer/tokenizer.h"
@@ -19,18 +20,6 @@ struct ModelParams {
   std::string model_file;        // relative to directory (or absolute); "" = model.onnx, then onnx/model.onnx
   std::string ort_library_path;  // libonnxruntime.so.1 to dlopen
   SessionParams session;
-};
-
-// What the model's output holds (config.json "ner_head").
-enum class NerHead {
-  kToken,  // a token classifier: [batch, sequence, labels] logits, softmax over id2label
-  kSpan,   // a span head: [batch, sequence, max_width, labels] logits, one sigmoid per span and type
-};
-
-// A span head's parameters, from config.json (span_max_width, span_threshold) or the output's shape.
-struct SpanHeadParams {
-  size_t max_width = 0;    // a span covers at most this many subwords
-  double threshold = 0.5;  // spans scoring above it are entity candidates
 };
 
 class Model {
@@ -45,9 +34,8 @@ class Model {
   const Tokenizer& tokenizer() const { return *tokenizer_; }
   const InferenceSession& session() const { return *session_; }
   const LabelScheme& labels() const { return labels_; }
-  NerHead head() const { return head_; }
-  // Meaningful only when head() is kSpan.
-  const SpanHeadParams& span_head() const { return span_head_; }
+  // What the output holds and how it is decoded (config.json "ner_head").
+  const Head& head() const { return *head_; }
   const SubwordRule& subwords() const { return subwords_; }
   const OrtRuntime& runtime() const { return *runtime_; }
   // The most tokens (special tokens included) one model input may hold, e.g. 512 for BERT.
@@ -63,8 +51,7 @@ class Model {
   std::unique_ptr<Tokenizer> tokenizer_;
   std::unique_ptr<InferenceSession> session_;
   LabelScheme labels_;
-  NerHead head_ = NerHead::kToken;
-  SpanHeadParams span_head_;
+  std::unique_ptr<Head> head_;
   SubwordRule subwords_;
   size_t max_tokens_ = 512;
   std::string model_path_;

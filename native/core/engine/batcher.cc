@@ -50,4 +50,24 @@ std::vector<BatchPlan> PlanBatches(const std::vector<size_t>& lengths, const Bat
   return batches;
 }
 
+std::vector<BatchPlan> PlanBatchesByLimits(const std::vector<size_t>& lengths, const std::vector<BatchLimits>& limits) {
+  std::vector<uint32_t> order(lengths.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return limits[a] < limits[b]; });
+  std::vector<BatchPlan> batches;
+  std::vector<size_t> group_lengths;
+  for (size_t group = 0; group < order.size();) {
+    size_t group_end = group;
+    while (group_end < order.size() && limits[order[group_end]] == limits[order[group]]) ++group_end;
+    group_lengths.clear();
+    for (size_t i = group; i < group_end; ++i) group_lengths.push_back(lengths[order[i]]);
+    for (BatchPlan& plan : PlanBatches(group_lengths, limits[order[group]])) {
+      for (uint32_t& item : plan.items) item = order[group + item];
+      batches.push_back(std::move(plan));
+    }
+    group = group_end;
+  }
+  return batches;
+}
+
 }  // namespace nn

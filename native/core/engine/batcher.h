@@ -11,6 +11,11 @@ namespace nn {
 struct BatchLimits {
   size_t max_tokens = 8192;  // padded tokens per batch (batch size × longest sequence)
   size_t max_texts = 64;     // texts per batch
+
+  bool operator==(const BatchLimits& o) const { return max_tokens == o.max_tokens && max_texts == o.max_texts; }
+  bool operator<(const BatchLimits& o) const {
+    return max_tokens != o.max_tokens ? max_tokens < o.max_tokens : max_texts < o.max_texts;
+  }
 };
 
 struct BatchPlan {
@@ -24,5 +29,10 @@ struct BatchPlan {
 // batch of short ones (as when concurrent calls of mixed lengths share a round), while items of similar
 // lengths still fill whole batches.
 std::vector<BatchPlan> PlanBatches(const std::vector<size_t>& lengths, const BatchLimits& limits);
+
+// PlanBatches for items with limits of their own (`limits[i]` is item i's: concurrent calls may give different
+// ones). Items are grouped by equal limits, groups ordered by (max_tokens, max_texts), and each group is planned
+// with its limits, so a batch never mixes items of different limits. Plans index the caller's items.
+std::vector<BatchPlan> PlanBatchesByLimits(const std::vector<size_t>& lengths, const std::vector<BatchLimits>& limits);
 
 }  // namespace nn

@@ -1,30 +1,22 @@
-// One extract request from texts to entities: tokenize, cut into windows, batch, run, decode, merge windows.
+// One extract request from texts to entities: tokenize, cut into windows, decode each window with the model's head,
+// merge each text's windows. Running the windows through the model is the engine's (engine/engine.h).
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/decode/aggregation.h"
 #include "core/decode/entity.h"
-#include "core/decode/spans.h"
+#include "core/decode/head.h"
 #include "core/engine/batcher.h"
 #include "core/model.h"
 
 namespace nn {
 
-// Defaults give the best strict-span F1 with valid spans on CoNLL-2003 (see README); the reference pipeline's
-// exact output is decoding argmax with its aggregation.
 struct ExtractOptions {
-  Aggregation aggregation = Aggregation::kAverage;
-  Decoding decoding = Decoding::kViterbi;
-  bool repair = false;
-  std::optional<TaggingScheme> scheme;  // unset: the scheme detected from the model's labels
+  HeadOptions head;                     // options of one kind of head (aggregation, spanMode, ...); unset: its default
   std::vector<std::string> keep_types;  // report only these entity types; empty: all
   float min_score = 0.0f;               // report only entities scoring at least this
-  SpanMode span_mode = SpanMode::kNested;  // span models: whether kept spans may nest or must not overlap
-  double span_threshold = 0;               // span models: candidates score above it; 0: config.json's
   BatchLimits batch;
   size_t stride = 128;                 // tokens shared by consecutive windows of a long text
   size_t max_text_length = 1u << 24;   // UTF-16 units; longer texts are refused, not truncated
@@ -46,13 +38,14 @@ struct ExtractRequest {
 
 // One request's texts cut into model windows. Windows may be decoded in any order and from any thread (each
 // writes only its own slot) as their batch's output arrives; Finish() then fills request->result. The engine
-// (engine/scheduler.h) mixes the windows of many jobs into shared batches.
+// (engine/engine.h) mixes the windows of many jobs into shared batches.
 class ExtractJob {
  public:
   // Decodes UTF-8 input, checks the request, tokenizes its texts and cuts them into windows. `first_text` is
   // the index of the request's first text among the caller's, for error messages. Throws nn::Error:
-  // kInvalidArgument when the stride leaves no room in the window, kTextTooLong naming the first text over
-  // max_text_length, kTooManyWindows when these texts alone need more than options.max_windows windows.
+  // kInvalidArgument when the stride leaves no room in the window or an option does not apply to the model's head,
+  // kTextTooLong naming the first text over max_text_length, kTooManyWindows when these texts alone need more than
+  // options.max_windows windows.
   ExtractJob(const Model& model, ExtractRequest* request, size_t first_text = 0);
   ~ExtractJob();
   ExtractJob(const ExtractJob&) = delete;
@@ -60,7 +53,7 @@ class ExtractJob {
 
   size_t window_count() const;
   const Encoding& window(size_t w) const;
-  // The model output's dimensions after [batch, sequence]: labels, or span width and labels.
+  // The model output's dimensions after [batch, sequence] (the head's: labels, or span width and labels).
   const std::vector<size_t>& output_dims() const;
   // `output` is window w's row of its batch's output.
   void DecodeWindow(size_t w, const float* output);
@@ -74,13 +67,5 @@ class ExtractJob {
 
 // The kTooManyWindows message for a call with these options.
 std::string TooManyWindowsMessage(const ExtractOptions& options);
-
-// Runs windows as one padded batch of `sequence` tokens and checks the output's shape against `output_dims`.
-// Throws nn::Error: kInferenceFailed, kInvalidModel for an output of another shape.
-OutputTensor RunBatch(const Model& model, const std::vector<const Encoding*>& windows, size_t sequence,
-                      const std::vector<size_t>& output_dims, BatchInputs* inputs);
-
-// Floats per token in an output of `output_dims`.
-size_t FloatsPerToken(const std::vector<size_t>& output_dims);
 
 }  // namespace nn

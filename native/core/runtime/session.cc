@@ -6,6 +6,13 @@
 
 namespace nn {
 
+Device ParseDevice(std::string_view name) {
+  if (name == "cpu") return Device::kCpu;
+  if (name == "cuda") return Device::kCuda;
+  if (name == "auto") return Device::kAuto;
+  throw Error(ErrorCode::kInvalidArgument, "unknown device '" + std::string(name) + "'; expected cpu, cuda or auto");
+}
+
 void BatchInputs::Resize(size_t batch_size, size_t sequence_length, int64_t pad_id) {
   batch = batch_size;
   sequence = sequence_length;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/runtime/ort_runtime.h"
@@ -17,6 +18,9 @@ enum class Device {
   kCuda,  // the CUDA execution provider, or an error saying what is missing
   kAuto,  // CUDA when it can be used, else the CPU
 };
+
+// Parses "cpu", "cuda" or "auto". Throws nn::Error(kInvalidArgument) otherwise.
+Device ParseDevice(std::string_view name);
 
 struct SessionParams {
   int intra_op_threads = 0;  // 0: ONNX Runtime's default (one per physical core)
@@ -37,7 +41,8 @@ struct BatchInputs {
   void Resize(size_t batch_size, size_t sequence_length, int64_t pad_id);
 };
 
-// The float output of one Run, owned until destruction; data() is [batch, sequence, width] row-major.
+// The float output of one Run, owned until destruction; data() is row-major [batch, sequence, ...], the dimensions
+// after sequence being the model head's (labels; or span width and labels).
 class OutputTensor {
  public:
   OutputTensor(const OrtApi* api, OrtValue* value, const float* data, std::vector<int64_t> shape)
@@ -59,8 +64,9 @@ class OutputTensor {
 
 class InferenceSession {
  public:
-  // Throws nn::Error: kInvalidModel when ORT cannot load the file or its inputs/outputs are not a token
-  // classifier's (input_ids, attention_mask, optional token_type_ids; a float output).
+  // Throws nn::Error: kInvalidModel when ORT cannot load the file or its inputs/outputs are not a NER model's
+  // (input_ids, attention_mask, optional token_type_ids; a float output, "logits" or the first). The output's shape
+  // is the model head's to check (decode/head.h).
   InferenceSession(const OrtRuntime& runtime, const std::string& model_path, const SessionParams& params);
   ~InferenceSession();
   InferenceSession(const InferenceSession&) = delete;
