@@ -68,6 +68,8 @@ async function measure(spec) {
     result.scores = { overall, byType };
   }
   if (batchSearch) result.batchSearch = batchSearch;
+  const engineStats = subject.engineStats?.();
+  if (engineStats) result.engineStats = engineStats;
   return result;
 }
 

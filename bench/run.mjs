@@ -5,6 +5,7 @@
 //   npm run bench                  the full run (a few minutes on 2 cores; the first also trains the CRF)
 //   npm run bench -- --quick       300 sentences, one pass each; results go to bench/.cache/quick-results/
 //   npm run bench -- --only=a,b    only the systems with these ids (see systemSpecs)
+//                                  (serve-load: the HTTP load test, bench/systems/serve-load.mjs, run after them)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
@@ -36,6 +37,8 @@ import { FULL_TRAINING, QUICK_TRAINING } from './systems/crf-model.mjs';
 import { crfModelPath } from './systems/crf.mjs';
 import { ensureHfModelLayout, HF_MODEL_NAME, HF_MODEL_ROOT } from './systems/transformers-js.mjs';
 import { ortVersion } from './systems/ort-loop.mjs';
+import { measureHardware } from './systems/hardware.mjs';
+import { runServeLoad } from './systems/serve-load.mjs';
 
 /** @typedef {import('./lib/types.js').SystemSpec} SystemSpec */
 /** @typedef {import('./lib/types.js').Settings} Settings */
@@ -308,6 +311,12 @@ async function main() {
     (spec) => !only || only.includes(spec.id) || (spec.kind === 'crf-train' && only.includes('crf')),
   );
   const { measured, failures, childOutput, otherCpuShare } = await runSystems(specs, settings.rounds);
+  // Latency under load: the HTTP servers driven at fixed request rates (bench/systems/serve-load.mjs).
+  const serveLoad =
+    !only || only.includes('serve-load')
+      ? await runServeLoad({ quick, texts, transformersVersion: packageVersion('@huggingface/transformers') ?? 'unknown' })
+      : null;
+  for (const failure of serveLoad?.failures ?? []) failures.push({ ...failure, label: `serve load: ${failure.label}` });
 
   const resultOf = (/** @type {string} */ id) => measured.find(({ spec }) => spec.id === id)?.result;
   const trained = resultOf('crf-train')?.training;
@@ -328,6 +337,11 @@ async function main() {
   const tokenizerRounds = resultOf('tokenizer')?.tokenizer?.rounds;
   const tokenizerTokensPerSecond = tokenizerRounds ? median(tokenizerRounds.map((r) => r.tokens / r.seconds)) : null;
   const targets = targetsOf(rows, concurrency, tokenizerTokensPerSecond);
+  // How close to the hardware: native-ner's arithmetic rate against a large MatMul's (a few seconds, own process).
+  const hardware = await measureHardware(measured, texts).catch((/** @type {unknown} */ error) => {
+    failures.push({ id: 'hardware', label: 'hardware table (MatMul peak)', error: error instanceof Error ? error.message : String(error) });
+    return null;
+  });
 
   const git = gitState();
   const version = /** @type {{ version: string }} */ (requireFromRepo('./package.json')).version;
@@ -365,7 +379,7 @@ async function main() {
     loadedAddons,
   });
 
-  const markdown = toMarkdown({ header, rows, concurrency, tokenizerTokensPerSecond, targets, notes, failures });
+  const markdown = toMarkdown({ header, rows, concurrency, tokenizerTokensPerSecond, targets, serveLoad, hardware, notes, failures });
   process.stdout.write(markdown);
 
   // Only a full run of every system replaces the committed results.
@@ -392,8 +406,10 @@ async function main() {
     concurrency,
     tokenizerTokensPerSecond,
     otherCpuShare,
+    serveLoad,
     crfTraining,
     targets,
+    hardware,
     notes,
     failures,
   };

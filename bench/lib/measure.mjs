@@ -19,6 +19,7 @@ import { msSince } from './stats.mjs';
  * @property {(indices: number[], progress: Progress) => Promise<{ trials: BatchTrial[]; chosen: BatchSetting }>} [tune]
  *   picks the system's fastest batch setting on `indices` (offered in the first round only)
  * @property {string[]} notes
+ * @property {() => import('./types.js').ChildResult['engineStats']} [engineStats] native-ner: its stats() of the timed pass
  */
 
 const WARM_UP_TEXTS = 64;

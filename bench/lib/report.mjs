@@ -1,6 +1,7 @@
 // Turns the children's raw timings into rates, the project's target ratios, and the Markdown that is printed and
 // written to bench/results/bench.md (which docs/benchmarks.md links).
 import { median } from './stats.mjs';
+import { serveLoadMarkdown } from './serve-load-report.mjs';
 
 /** @typedef {import('./types.js').Measured} Measured */
 /** @typedef {import('./types.js').SystemSpec} SystemSpec */
@@ -31,8 +32,10 @@ import { median } from './stats.mjs';
  * @property {{ sequential: number; concurrent: number; batched: number | null; callers: number } | null} concurrency sentences/s
  * @property {number | null} tokenizerTokensPerSecond
  * @property {Target[]} targets
+ * @property {import('./types.js').ServeLoadResult | null} [serveLoad] latency under load (bench/systems/serve-load.mjs)
  * @property {string[]} notes
  * @property {{ id: string; label: string; error: string }[]} failures
+ * @property {import('./types.js').Hardware | null} [hardware] the model's arithmetic rate against a MatMul's
  */
 
 const TABLE_KINDS = new Set(['native', 'ort-loop', 'transformers', 'crf']);
@@ -129,6 +132,52 @@ function table(head, body, align = '') {
   return [tableRow(head), tableRow(rule), ...body.map(tableRow)].join('\n');
 }
 
+/**
+ * "How close to the hardware": the model's multiply-adds, the rate native-ner ran them at, and a large MatMul's.
+ * @param {import('./types.js').Hardware} hw
+ */
+export function hardwareSection(hw) {
+  const c = hw.config;
+  const unit = (/** @type {string} */ precision) => (precision === 'int8' ? 'GOP/s' : 'GFLOP/s');
+  const share = (/** @type {number | null} */ v) => (v === null ? 'n/a' : `${num(100 * v, 1)}%`);
+  const intro =
+    `**How close to the hardware.** Model arithmetic (matrix products only), in multiply-adds (MACs; 1 MAC = 2 operations): ` +
+    `${hw.formula}, with H = ${c.hiddenSize}, I = ${c.intermediateSize}, ${c.layers} layers, ${c.heads} heads, C = ${c.labels} labels ` +
+    `(max ${c.maxPositions} positions): ${num(hw.macsPerToken.dense)} + ${num(hw.macsPerToken.attentionPerLength)}·L MACs per token. ` +
+    `On these ${num(hw.lengths.texts)} texts (${num(hw.lengths.tokens)} tokens, mean L ${num(hw.lengths.mean, 1)}, max ${num(hw.lengths.max)}) ` +
+    `that is ${num(hw.macsPerToken.meanReal)} MACs per real token, ${num((2 * hw.macsPerToken.meanReal) / 1e6, 2)} MFLOP.`;
+  const body = hw.rows.map((r) => [
+    r.label,
+    num(r.tokensPerSecond),
+    `${num(r.realGops, 1)} ${unit(r.precision)}`,
+    `${num(r.paddedTokensPerSecond)} (×${num(r.paddedTokens / r.engineTokens, 3)})`,
+    `${num(r.paddedGops, 1)} ${unit(r.precision)}`,
+    r.peakGops === null ? 'n/a' : `${num(r.peakGops, 1)} ${unit(r.precision)}`,
+    share(r.realShare),
+    share(r.paddedShare),
+  ]);
+  const peaks = hw.peaks
+    .map((p) => `${p.kind}: ${p.op} [${p.m},${p.k}]×[${p.k},${p.n}], median of ${p.runs} runs ${num(1000 * p.secondsPerRun, 2)} ms = ${num(p.gops, 1)} ${unit(p.kind)}`)
+    .join('; ');
+  const explanation =
+    `Peak: one large matrix multiply in onnxruntime-node on ONNX Runtime's default intra-op threads (one per physical core, ` +
+    `${hw.physicalCores} here), as native-ner's run: ${peaks}. Share of peak = the model's arithmetic per second in the timed pass ` +
+    '(end to end: tokenizing and decoding included) over that rate; the padded column also counts the work done on padding ' +
+    '(stats().paddedTokens; its attention part estimated). A share of 50% means native-ner ran the model\'s matrix products at ' +
+    'half the rate this CPU sustains on one large matrix multiply; the rest goes to the model\'s small matrices (H = ' +
+    `${c.hiddenSize}, short texts), its other operators (layer norms, softmax, GELU; in int8 also quantizing the activations, and ` +
+    'attention in fp32) and the engine\'s own work.';
+  return [
+    intro,
+    table(
+      ['system', 'tokens/s', 'rate on real tokens', 'padded tokens/s (×padding)', 'rate on padded tokens', 'MatMul peak', 'share of peak, real', 'share of peak, padded'],
+      body,
+      'lrrrrrrr',
+    ),
+    explanation,
+  ].join('\n\n');
+}
+
 /** @param {Report} report */
 export function toMarkdown(report) {
   const { rows } = report;
@@ -184,6 +233,8 @@ export function toMarkdown(report) {
       ),
     );
   }
+  if (report.serveLoad) sections.push(serveLoadMarkdown(report.serveLoad));
+  if (report.hardware) sections.push(hardwareSection(report.hardware));
   sections.push(
     table(
       ['measure', 'measured', 'target', 'status'],

@@ -83,6 +83,8 @@ export interface ChildResult {
   concurrency?: { callers: number; sequentialSeconds: number[]; concurrentSeconds: number[] };
   tokenizer?: { rounds: { tokens: number; seconds: number }[] };
   training?: { sentences: number; iterations: number; seconds: number };
+  /** native-ner: its stats() after the timed pass (reset before it): real and padded tokens the model ran. */
+  engineStats?: { texts: number; windows: number; batches: number; tokens: number; paddedTokens: number };
 }
 
 /** A system's rounds merged: what the report reads. */
@@ -95,3 +97,107 @@ export interface Measured extends Omit<ChildResult, 'latencyMs'> {
 export type ChildMessage =
   | { type: 'progress'; fraction: number; step: string }
   | { type: 'result'; result: ChildResult };
+
+/** Load test of the HTTP servers (bench/systems/serve-load.mjs): an open-loop client at fixed request rates. */
+export interface ServeLoadSettings {
+  /** Request rates tried (requests/s), each on a fresh, warmed-up server. */
+  rates: number[];
+  /** Seconds of sending at each rate. */
+  seconds: number;
+  /** Extra rates tried between the best rate under the p99 target and the next, halving the gap each time. */
+  refineSteps: number;
+  refineSeconds: number;
+  /** How long after the last scheduled send answers are waited for; later ones count as unanswered. */
+  drainSeconds: number;
+  /** Requests sent (one by one, then all at once) before timing, on each fresh server. */
+  warmupRequests: number;
+  p99TargetMs: number;
+  /** Sockets of the client's keep-alive agent; requests beyond them wait in the client, and that wait counts. */
+  maxSockets: number;
+}
+
+export interface ServeLoadStep {
+  /** Offered rate, requests/s. */
+  rate: number;
+  seconds: number;
+  sent: number;
+  /** Answered 200. */
+  ok: number;
+  /** Answered with another status, or failed on the socket. */
+  errors: number;
+  /** Not answered within the drain time. */
+  unanswered: number;
+  /** 200 answers per second, from the first scheduled send to the last answer. */
+  achievedPerSecond: number;
+  /** Milliseconds from each 200 answer's scheduled send to its end. */
+  p50: number;
+  p95: number;
+  p99: number;
+  maxMs: number;
+  /** CPU time of the client (the harness process) over wall time: the client shares the machine with the server. */
+  clientCpuShare: number;
+  /** p99 of how late the client handed requests to node:http against their schedule (its own lag, in ms). */
+  sendLagP99Ms: number;
+  refinement: boolean;
+}
+
+export interface ServeLoadSystem {
+  id: string;
+  label: string;
+  steps: ServeLoadStep[];
+  /** Highest rate tried whose p99 met the target with no errors or unanswered requests; null when none did. */
+  maxRateUnderTarget: number | null;
+  /** The lowest rate above that one that missed it; null when none did. */
+  firstRateOverTarget: number | null;
+}
+
+export interface ServeLoadResult {
+  settings: ServeLoadSettings;
+  /** Test sentences the requests cycle through. */
+  sentences: number;
+  seconds: number;
+  /** Share of the machine's CPU time that other processes used during the load test; null where unknown. */
+  otherCpuShare: number | null;
+  systems: ServeLoadSystem[];
+  failures: { id: string; label: string; error: string }[];
+}
+
+/** One large matrix multiply in ONNX Runtime (bench/systems/hardware.mjs): this CPU's practical peak. */
+export interface PeakResult {
+  kind: 'fp32' | 'int8';
+  op: string;
+  m: number;
+  k: number;
+  n: number;
+  threads: string;
+  runs: number;
+  /** Median of the timed runs. */
+  secondsPerRun: number;
+  /** 2·M·K·N / secondsPerRun, in 10⁹ operations per second (GFLOP/s for fp32, GOP/s for int8). */
+  gops: number;
+}
+
+/** How close native-ner's timed pass came to that peak (bench/systems/hardware.mjs). */
+export interface Hardware {
+  config: { hiddenSize: number; layers: number; intermediateSize: number; heads: number; labels: number; maxPositions: number };
+  formula: string;
+  /** Multiply-adds: per token apart from attention, per token per token of its text (attention), mean on real lengths. */
+  macsPerToken: { dense: number; attentionPerLength: number; meanReal: number };
+  lengths: { texts: number; tokens: number; mean: number; max: number; sumSquares: number };
+  physicalCores: number;
+  peaks: PeakResult[];
+  rows: {
+    id: string;
+    label: string;
+    precision: 'fp32' | 'int8';
+    tokensPerSecond: number;
+    paddedTokensPerSecond: number;
+    engineTokens: number;
+    paddedTokens: number;
+    realGops: number;
+    paddedGops: number;
+    peakGops: number | null;
+    realShare: number | null;
+    paddedShare: number | null;
+  }[];
+}
