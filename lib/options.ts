@@ -397,7 +397,7 @@ const MODEL_KEYS = [...EXTRACT_KEYS, ...LOAD_KEYS];
 
 // ---- Checks ----
 
-export function checkObject(value: unknown, what: string, known: readonly string[]): Record<string, unknown> {
+function checkObject(value: unknown, what: string, known: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new TypeError(`${what} must be an object`);
@@ -410,7 +410,7 @@ export function checkObject(value: unknown, what: string, known: readonly string
   return value as Record<string, unknown>;
 }
 
-export function checkInteger(value: unknown, name: string, min: number, max: number): number | undefined {
+function checkInteger(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number`);
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -420,7 +420,7 @@ export function checkInteger(value: unknown, name: string, min: number, max: num
 }
 
 /** A number that `inRange` accepts; `range` says which in the error, e.g. 'from 0 to 1'. */
-export function checkNumber(value: unknown, name: string, inRange: (n: number) => boolean, range: string): number | undefined {
+function checkNumber(value: unknown, name: string, inRange: (n: number) => boolean, range: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number`);
   if (!inRange(value)) throw new NerError('ERR_INVALID_ARGUMENT', `${name} must be ${range}, got ${value}`);
@@ -519,7 +519,7 @@ export function checkValue(spec: OptionSpec, name: string, value: unknown): unkn
 }
 
 /** Checks one option of `scope`; undefined when not given. */
-export function checkOption<S extends OptionScope, K extends OptionName<S>>(scope: S, name: K, value: unknown): OptionValue<S, K> | undefined {
+function checkOption<S extends OptionScope, K extends OptionName<S>>(scope: S, name: K, value: unknown): OptionValue<S, K> | undefined {
   return checkValue(optionSpec(scope, name), name, value) as OptionValue<S, K> | undefined;
 }
 

@@ -16,6 +16,11 @@ namespace {
 // tokenized. Each text is decoded alone, so parts do not change results.
 constexpr size_t kPartTexts = 256;
 
+// Milliseconds as given in options (fractions allowed) in the engine's clock.
+std::chrono::steady_clock::duration FromMilliseconds(double ms) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double, std::milli>(ms));
+}
+
 }  // namespace
 
 // One extract call. Freed by FinishCall once every part is done.
@@ -59,8 +64,7 @@ struct Engine::Part {
 
 Engine::Engine(std::shared_ptr<const Model> model, const EngineParams& params)
     : model_(std::move(model)),
-      max_wait_(std::chrono::duration_cast<Clock::duration>(
-          std::chrono::duration<double, std::milli>(std::max(0.0, params.max_wait_ms)))),
+      max_wait_(FromMilliseconds(std::max(0.0, params.max_wait_ms))),
       pool_(params.worker_threads) {
   RegisterEngine(this);
   runner_ = std::thread([this] { RunnerLoop(); });
@@ -109,13 +113,9 @@ void Engine::CancelCalls(const Error& error, bool running_too) {
 }
 
 void Engine::Submit(std::unique_ptr<ExtractRequest> request, Done done) {
-  calls_in_flight_.fetch_add(1);
   auto* call = new Call;
   call->done = std::move(done);
-  if (request->options.timeout_ms > 0) {
-    call->deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                        std::chrono::duration<double, std::milli>(request->options.timeout_ms));
-  }
+  if (request->options.timeout_ms > 0) call->deadline = Clock::now() + FromMilliseconds(request->options.timeout_ms);
   ExtractRequest& whole = *request;
   const bool utf8 = !whole.utf8_bounds.empty();
   const size_t count = utf8 ? whole.utf8_bounds.size() - 1 : whole.texts.size();
@@ -211,7 +211,6 @@ void Engine::FinishCall(Call* call) {
     std::lock_guard<std::mutex> lock(mutex_);
     calls_.erase(std::find(calls_.begin(), calls_.end(), call));
   }
-  calls_in_flight_.fetch_sub(1);
   if (call->failed) {
     call->done(nullptr, std::move(call->error));
     return;
@@ -243,7 +242,7 @@ void Engine::RunnerLoop() {
     if (abandoned_ || pending_.empty()) return;
     // Give concurrent calls a moment to add their windows, unless a full batch is already there or nothing
     // suggests another call is coming.
-    const bool overlapping = last_round_mixed_calls_ || calls_in_flight_.load() > 1;
+    const bool overlapping = last_round_mixed_calls_ || calls_.size() > 1;
     if (max_wait_ > Clock::duration::zero() && overlapping && !PendingFillsBatch()) {
       const Clock::time_point deadline = pending_.front().ready + max_wait_;
       windows_ready_.wait_until(lock, deadline, [&] { return stopping_ || PendingFillsBatch(); });

@@ -9,7 +9,6 @@
 // more than a few batches of another's work, however large that call is.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -108,12 +107,11 @@ class Engine {
   std::condition_variable windows_ready_;  // runner: pending_ or stopping_
   std::vector<PendingWindow> pending_;
   size_t pending_tokens_ = 0;
-  std::vector<Call*> calls_;        // every call in flight, for cancelling
+  std::vector<Call*> calls_;        // every call in flight: for cancelling, and to tell whether calls overlap
   std::vector<Call*> round_calls_;  // sorted: the calls of the round the runner is running
   bool preempt_ = false;            // windows of a call outside the running round are waiting
   bool stopping_ = false;
   bool abandoned_ = false;
-  std::atomic<size_t> calls_in_flight_{0};
   bool last_round_mixed_calls_ = false;  // runner only
 
   EngineCounters counters_;
