@@ -116,14 +116,14 @@ void SortLongestFirst(std::vector<Pattern>* patterns) {
 
 }  // namespace
 
-AddedVocabulary::AddedVocabulary(std::vector<AddedToken> tokens, const Normalizer& normalizer)
+AddedVocabulary::AddedVocabulary(std::vector<AddedToken> tokens, const NormalizeFunction& normalize)
     : tokens_(std::move(tokens)) {
   for (const AddedToken& token : tokens_) {
     if (token.content.empty()) continue;
     if (token.normalized) {
       const std::u16string content = utf::Utf8ToUtf16(token.content);
       NormalizedText normalized;
-      normalizer.Normalize(content, 0, content.size(), &normalized);
+      normalize(content, &normalized);
       if (normalized.chars.empty()) continue;  // matches nothing
       std::u32string pattern;
       for (const NormalizedChar& c : normalized.chars) pattern.push_back(c.code_point);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,8 +36,10 @@ struct TextSegment {
 class AddedVocabulary {
  public:
   AddedVocabulary() = default;
-  // `normalizer` turns the contents of normalized=true tokens into the patterns to look for.
-  AddedVocabulary(std::vector<AddedToken> tokens, const Normalizer& normalizer);
+  // `normalize` (the tokenizer's normalizer over a whole text) turns the contents of normalized=true tokens
+  // into the patterns to look for.
+  using NormalizeFunction = std::function<void(std::u16string_view text, NormalizedText* out)>;
+  AddedVocabulary(std::vector<AddedToken> tokens, const NormalizeFunction& normalize);
   // Patterns point into tokens_: movable, not copyable.
   AddedVocabulary(AddedVocabulary&&) = default;
   AddedVocabulary& operator=(AddedVocabulary&&) = default;

@@ -60,7 +60,7 @@ class Pipeline {
     while (i < end) {
       const char16_t unit = piece[i];
       if (unit < 0x80 && marks_.empty()) {
-        AddAscii(unit, static_cast<uint32_t>(i));
+        AddAscii(unit, Span{static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1)});
         ++i;
         continue;
       }
@@ -72,15 +72,28 @@ class Pipeline {
     FlushMarks();
   }
 
+  // The same steps over characters that already carry their input spans (a step after another one).
+  void Run(const NormalizedText& in) {
+    for (const NormalizedChar& c : in.chars) {
+      const Span span{c.start, c.end};
+      if (c.code_point < 0x80 && marks_.empty()) {
+        AddAscii(c.code_point, span);
+      } else {
+        AddChar(c.code_point, span);
+      }
+    }
+    FlushMarks();
+  }
+
  private:
   // ASCII characters are their own NFD, never marks or CJK: only clean_text and lowercase apply.
-  [[gnu::always_inline]] void AddAscii(char32_t c, uint32_t at) {
+  [[gnu::always_inline]] void AddAscii(char32_t c, Span span) {
     if (options_.clean_text) {
       const AsciiClean action = AsciiCleanAction(c);
       if (action == kRemove) return;
       if (action == kToSpace) c = ' ';
     }
-    last_starter_ = Span{at, at + 1};
+    last_starter_ = span;
     if (options_.lowercase && c >= 'A' && c <= 'Z') c += 32;
     Append(c, last_starter_);
   }
@@ -175,6 +188,13 @@ class Pipeline {
 };
 
 }  // namespace
+
+void Normalizer::Normalize(const NormalizedText& in, uint32_t origin, NormalizedText* out) const {
+  out->chars.reserve(out->chars.size() + in.chars.size());
+  out->utf8.reserve(out->utf8.size() + in.utf8.size());
+  Pipeline pipeline(options_, origin, out);
+  pipeline.Run(in);
+}
 
 void Normalizer::Normalize(std::u16string_view text, size_t begin, size_t end, NormalizedText* out) const {
   out->chars.reserve(out->chars.size() + (end - begin));

@@ -1,4 +1,4 @@
-// BertNormalizer with offset tracking, reproducing HF's NormalizedString alignments: every normalized
+// BertNormalizer (and its Lowercase and NFD parts) with offset tracking, reproducing HF's NormalizedString alignments: every normalized
 // character remembers the input span (UTF-16 units) of the character it came from. Characters a step
 // inserts share the span of the character before them, removed characters vanish (so they only end up
 // inside a token's offsets when they sit between two kept characters of that token).
@@ -48,6 +48,9 @@ class Normalizer {
 
   // Appends the normalization of text[begin, end) to *out. Spans are offsets into `text`. Never fails.
   void Normalize(std::u16string_view text, size_t begin, size_t end, NormalizedText* out) const;
+  // The same over already-normalized characters (a step after another one), keeping their spans; `origin`
+  // is where the piece starts in the input.
+  void Normalize(const NormalizedText& in, uint32_t origin, NormalizedText* out) const;
 
   const NormalizerOptions& options() const { return options_; }
 

@@ -1,0 +1,41 @@
+// The bridge between a normalization step and offset tracking: a step describes its output the way HF's
+// NormalizedString::transform takes it, as (char, change) pairs, and ApplyTransformations computes the
+// input span of every output character with HF's alignment rules:
+//   change == 0   the character replaces the next input character and takes its span;
+//   change == -n  it replaces the next input character (taking its span) and the n input characters after
+//                 it are removed;
+//   change > 0    the character is inserted and takes the span of the input character just before the
+//                 current position (removed ones count), or the empty span at `origin` at the very start.
+// Input characters never consumed by a replacement are dropped, as in HF (a trailing removal needs no -n).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "core/tokenizer/normalizer.h"
+#include "core/tokenizer/pre_tokenizer.h"
+
+namespace nn {
+
+struct CharChange {
+  char32_t code_point;
+  int32_t change;
+};
+
+// Appends to *out the characters of `changes`, aligned against characters [range.begin, range.end) of `in`.
+// `initial_offset` input characters are removed before the first change (HF's `initial_offset`). `origin`
+// is the UTF-16 position an insertion at the very start aligns to (the start of the piece's input).
+// Never fails: changes that would consume more input than the range holds align to its last character.
+void ApplyTransformations(const NormalizedText& in, CharRange range, const CharChange* changes, size_t count,
+                          size_t initial_offset, uint32_t origin, NormalizedText* out);
+
+inline void ApplyTransformations(const NormalizedText& in, CharRange range, const std::vector<CharChange>& changes,
+                                 size_t initial_offset, uint32_t origin, NormalizedText* out) {
+  ApplyTransformations(in, range, changes.data(), changes.size(), initial_offset, origin, out);
+}
+
+// Appends one character with a given input span (for steps that build their output directly).
+void AppendNormalizedChar(char32_t code_point, uint32_t start, uint32_t end, NormalizedText* out);
+
+}  // namespace nn
