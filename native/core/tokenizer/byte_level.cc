@@ -115,6 +115,7 @@ void ByteLevelPreTokenizer::Apply(PreTokenized* state, PreTokenized* spare) cons
         spare->words.push_back(CharRange{begin, static_cast<uint32_t>(spare->text.chars.size())});
       }
       spare->bytes_pending = state->bytes_pending;
+      spare->origin = state->origin;
       std::swap(*state, *spare);
     }
   }
@@ -125,6 +126,7 @@ void ByteLevelPreTokenizer::Apply(PreTokenized* state, PreTokenized* spare) cons
     std::swap(state->words, spare->words);
   }
   // 3. Bytes to characters: every byte of a character becomes one character with that character's span.
+  state->whole_piece = false;
   if (defer_byte_mapping_) {
     state->bytes_pending = true;
     return;
@@ -142,6 +144,7 @@ void ByteLevelPreTokenizer::Apply(PreTokenized* state, PreTokenized* spare) cons
     }
     spare->words.push_back(CharRange{begin, static_cast<uint32_t>(spare->text.chars.size())});
   }
+  spare->origin = state->origin;
   std::swap(*state, *spare);
 }
 

@@ -27,11 +27,16 @@ struct PreTokenized {
   // ByteLevel's byte-to-character mapping is left to the BPE model: each UTF-8 byte of a word stands for
   // its mapped character (byte_level.h). Set only by a last ByteLevel step when the model asked for it.
   bool bytes_pending = false;
+  // While the words are still the one piece the normalizer gave, HF sees the piece's own start in the input
+  // (origin) as its offset, even when the normalizer removed characters there (Metaspace's "first" scheme).
+  bool whole_piece = false;
+  uint32_t origin = 0;
 
   void clear() {
     text.clear();
     words.clear();
     bytes_pending = false;
+    whole_piece = false;
   }
 };
 
@@ -82,6 +87,7 @@ class BertPreTokenizerStep final : public PreTokenizerStep {
     spare->words.clear();
     for (const CharRange& word : state->words) pre_tokenizer_.Split(state->text, word, &spare->words);
     std::swap(state->words, spare->words);
+    state->whole_piece = false;
   }
 
  private:

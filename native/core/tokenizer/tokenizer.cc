@@ -2,7 +2,7 @@
 //   added tokens on the raw text -> normalize each piece in between -> added tokens with
 //   normalized=true -> pre-tokenize into words -> model -> post-processor.
 // Two implementations: BERT's WordPiece with one Normalizer and PreTokenizer (the fast path, chunked), and
-// the general pipeline for everything else.
+// the general pipeline for everything else (BPE, Unigram, and WordPiece with other stages).
 #include "core/tokenizer/tokenizer.h"
 
 #include <algorithm>
@@ -21,6 +21,7 @@
 #include "core/tokenizer/string_table.h"
 #include "core/tokenizer/tokenizer_config.h"
 #include "core/tokenizer/transformations.h"
+#include "core/tokenizer/unigram.h"
 #include "core/tokenizer/unicode.h"
 #include "core/tokenizer/wordpiece.h"
 #include "core/util/json.h"
@@ -223,6 +224,7 @@ struct PipelineScratch {
   std::vector<TextSegment> raw_segments;
   std::vector<TextSegment> normalized_segments;
   std::vector<ModelPiece> pieces;
+  std::vector<UnigramPiece> unigram_pieces;
 
   void Trim() {
     constexpr size_t kKeepChars = 1 << 16;
@@ -258,13 +260,15 @@ class PipelineTokenizer final : public Tokenizer {
         model_type_(std::move(config.model_type)),
         wordpiece_(std::move(config.wordpiece)),
         bpe_(std::move(config.bpe)),
+        unigram_(std::move(config.unigram)),
+        unigram_vocab_(std::move(config.unigram_vocab)),
         added_vocabulary_(std::move(config.added_tokens),
                           [this](std::u16string_view text, NormalizedText* out) {
                             NormalizedText spare;
                             Normalize(text, 0, text.size(), out, &spare);
                           }),
         post_processor_(std::move(config.post_processor)),
-        names_(wordpiece_ ? wordpiece_->vocab() : bpe_->vocab(), added_vocabulary_.tokens()) {
+        names_(wordpiece_ ? wordpiece_->vocab() : bpe_ ? bpe_->vocab() : unigram_vocab_, added_vocabulary_.tokens()) {
     if (!post_processor_.trims().empty()) {
       // HF trims by the token's text: the vocabulary entry for model tokens.
       const std::vector<std::string>& model_names = names_.model_names();
@@ -312,11 +316,13 @@ class PipelineTokenizer final : public Tokenizer {
   const std::vector<int32_t>& prefix_ids() const override { return post_processor_.prefix_ids(); }
   const std::vector<int32_t>& suffix_ids() const override { return post_processor_.suffix_ids(); }
   size_t vocab_size() const override { return names_.vocab_size(); }
-  int32_t unk_id() const override { return wordpiece_ ? wordpiece_->unk_id() : bpe_->unk_id(); }
+  int32_t unk_id() const override {
+    return wordpiece_ ? wordpiece_->unk_id() : bpe_ ? bpe_->unk_id() : unigram_->unk_id();
+  }
   int32_t pad_id() const override { return names_.pad_id(); }
   const std::string& model_type() const override { return model_type_; }
   const std::string& continuing_subword_prefix() const override {
-    return wordpiece_ ? wordpiece_->continuing_subword_prefix() : bpe_->continuing_subword_prefix();
+    return wordpiece_ ? wordpiece_->continuing_subword_prefix() : bpe_ ? bpe_->continuing_subword_prefix() : kNoPrefix;
   }
   std::string IdToToken(int32_t id) const override { return names_.IdToToken(id); }
   int32_t TokenToId(std::string_view token) const override { return names_.TokenToId(token); }
@@ -374,7 +380,7 @@ class PipelineTokenizer final : public Tokenizer {
     if (all.begin == all.end) return;
     if (!added_vocabulary_.has_normalized_tokens()) {
       std::swap(scratch->words.text, scratch->normalized);
-      TokenizeWords(call, all, scratch);
+      TokenizeWords(call, all, static_cast<uint32_t>(begin), scratch);
       return;
     }
     scratch->normalized_segments.clear();
@@ -393,17 +399,19 @@ class PipelineTokenizer final : public Tokenizer {
           const NormalizedChar& c = normalized.chars[k];
           AppendNormalizedChar(c.code_point, c.start, c.end, &copy);
         }
-        TokenizeWords(call, CharRange{0, segment.end - segment.begin}, scratch);
+        TokenizeWords(call, CharRange{0, segment.end - segment.begin}, copy.chars[0].start, scratch);
       }
     }
   }
 
   // Pre-tokenizes characters `range` of scratch->words.text and runs the model on every word.
-  void TokenizeWords(Call* call, CharRange range, PipelineScratch* scratch) const {
+  void TokenizeWords(Call* call, CharRange range, uint32_t origin, PipelineScratch* scratch) const {
     PreTokenized& state = scratch->words;
     state.words.clear();
     state.words.push_back(range);
     state.bytes_pending = false;
+    state.whole_piece = true;
+    state.origin = origin;
     for (const auto& step : pre_tokenizer_steps_) step->Apply(&state, &scratch->spare_words);
     for (const CharRange& word : state.words) {
       if (wordpiece_) {
@@ -422,8 +430,18 @@ class PipelineTokenizer final : public Tokenizer {
       const uint32_t word_byte_begin = state.text.ByteOffset(word.begin);
       const uint32_t word_byte_end = state.text.ByteOffset(word.end);
       scratch->pieces.clear();
-      bpe_->Tokenize(std::string_view(state.text.utf8).substr(word_byte_begin, word_byte_end - word_byte_begin),
-                     state.bytes_pending, &scratch->pieces);
+      const std::string_view word_text =
+          std::string_view(state.text.utf8).substr(word_byte_begin, word_byte_end - word_byte_begin);
+      if (bpe_) {
+        bpe_->Tokenize(word_text, state.bytes_pending, &scratch->pieces);
+      } else {
+        scratch->unigram_pieces.clear();
+        // The model has an unk_id (the reader requires one), so this cannot fail.
+        if (!unigram_->Tokenize(word_text, &scratch->unigram_pieces)) continue;
+        for (const UnigramPiece& piece : scratch->unigram_pieces) {
+          scratch->pieces.push_back(ModelPiece{piece.id, piece.byte_begin, piece.byte_end});
+        }
+      }
       // Each piece covers bytes of the word; its span runs from the character holding its first byte to
       // the one holding its last.
       uint32_t k = word.begin;
@@ -452,10 +470,13 @@ class PipelineTokenizer final : public Tokenizer {
   std::string model_type_;
   std::unique_ptr<WordPiece> wordpiece_;
   std::unique_ptr<Bpe> bpe_;
+  std::unique_ptr<UnigramModel> unigram_;
+  StringTable unigram_vocab_;
   AddedVocabulary added_vocabulary_;
   PostProcessor post_processor_;
   TokenNames names_;
   std::vector<std::pair<uint32_t, uint32_t>> trim_counts_;  // by model token id: trimmable chars at each end
+  inline static const std::string kNoPrefix;
 };
 
 }  // namespace

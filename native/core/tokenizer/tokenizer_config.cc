@@ -7,6 +7,15 @@
 
 #include "core/error.h"
 #include "core/tokenizer/byte_level.h"
+#include "core/tokenizer/metaspace.h"
+#include "core/tokenizer/precompiled_normalizer.h"
+#include "core/tokenizer/prepend.h"
+#include "core/tokenizer/regex.h"
+#include "core/tokenizer/replace.h"
+#include "core/tokenizer/split.h"
+#include "core/tokenizer/strip.h"
+#include "core/tokenizer/unicode_normalizer.h"
+#include "core/util/utf.h"
 
 namespace nn {
 namespace {
@@ -123,7 +132,58 @@ class ConfigReader {
   }
 
   std::unique_ptr<NormalizerStep> OtherNormalizer(const std::string& type, const json::Value& value) const {
+    if (type == "Strip") {
+      return std::make_unique<StripNormalizer>(Flag(value, "strip_left", true, "normalizer Strip"),
+                                               Flag(value, "strip_right", true, "normalizer Strip"));
+    }
+    if (type == "Prepend") {
+      return std::make_unique<PrependNormalizer>(CodePoints(String(Member(value, "prepend", "normalizer Prepend"),
+                                                                   "normalizer Prepend.prepend")));
+    }
+    if (type == "Replace") {
+      std::unique_ptr<Regex> pattern = Pattern(Member(value, "pattern", "normalizer Replace"), "normalizer Replace");
+      return std::make_unique<ReplaceNormalizer>(
+          std::move(pattern), CodePoints(String(Member(value, "content", "normalizer Replace"), "normalizer Replace.content")));
+    }
+    if (type == "NFC") return std::make_unique<UnicodeNormalizer>(unicode::NormalizationForm::kNFC);
+    if (type == "NFKC") return std::make_unique<UnicodeNormalizer>(unicode::NormalizationForm::kNFKC);
+    if (type == "NFKD") return std::make_unique<UnicodeNormalizer>(unicode::NormalizationForm::kNFKD);
+    if (type == "Precompiled") {
+      const json::Value* map = value.find("precompiled_charsmap");
+      if (map == nullptr || map->is_null()) Unsupported("normalizer Precompiled without precompiled_charsmap");
+      try {
+        return std::make_unique<PrecompiledNormalizer>(
+            PrecompiledCharsMap::FromBase64(String(*map, "normalizer Precompiled.precompiled_charsmap")));
+      } catch (const Error& error) {
+        Fail(std::string("normalizer Precompiled: ") + error.what());
+      }
+    }
     Unsupported("normalizer \"" + type + "\"");
+  }
+
+  std::u32string CodePoints(const std::string& utf8) const {
+    const std::u16string units = utf::Utf8ToUtf16(utf8);
+    std::u32string out;
+    for (size_t i = 0; i < units.size();) {
+      size_t n;
+      out.push_back(utf::DecodeUtf16(units, i, &n));
+      i += n;
+    }
+    return out;
+  }
+
+  // A Replace or Split pattern: {"String": "..."} or {"Regex": "..."}.
+  std::unique_ptr<Regex> Pattern(const json::Value& pattern, const std::string& where) const {
+    if (const json::Value* literal = pattern.find("String")) {
+      return Regex::Literal(CodePoints(String(*literal, where + " pattern")));
+    }
+    if (const json::Value* regex = pattern.find("Regex")) {
+      const std::string text = String(*regex, where + " pattern");
+      std::unique_ptr<Regex> compiled = Regex::Compile(text);
+      if (!compiled) Unsupported(where + " regex pattern \"" + text + "\"");
+      return compiled;
+    }
+    Fail(where + " pattern must be {\"String\": ...} or {\"Regex\": ...}");
   }
 
   // ----- pre-tokenizer
@@ -165,6 +225,43 @@ class ConfigReader {
   }
 
   std::unique_ptr<PreTokenizerStep> OtherPreTokenizer(const std::string& type, const json::Value& value) const {
+    if (type == "Metaspace") {
+      const std::u32string replacement =
+          CodePoints(String(Member(value, "replacement", "pre_tokenizer Metaspace"), "pre_tokenizer Metaspace.replacement"));
+      if (replacement.size() != 1) Fail("pre_tokenizer Metaspace.replacement must be one character");
+      const std::string scheme = OptionalString(value, "prepend_scheme", "always", "pre_tokenizer Metaspace");
+      PrependScheme prepend = PrependScheme::kAlways;
+      if (scheme == "first") {
+        prepend = PrependScheme::kFirst;
+      } else if (scheme == "never") {
+        prepend = PrependScheme::kNever;
+      } else if (scheme != "always") {
+        Fail("pre_tokenizer Metaspace.prepend_scheme must be always, first or never");
+      }
+      if (const json::Value* add = value.find("add_prefix_space"); add && add->is_bool() && !add->as_bool()) {
+        if (prepend != PrependScheme::kNever) Fail("pre_tokenizer Metaspace: add_prefix_space does not match prepend_scheme");
+      }
+      return std::make_unique<MetaspacePreTokenizer>(replacement[0], prepend, Flag(value, "split", true, "pre_tokenizer Metaspace"));
+    }
+    if (type == "Split") {
+      std::unique_ptr<Regex> pattern = Pattern(Member(value, "pattern", "pre_tokenizer Split"), "pre_tokenizer Split");
+      const std::string behavior = String(Member(value, "behavior", "pre_tokenizer Split"), "pre_tokenizer Split.behavior");
+      SplitBehavior split;
+      if (behavior == "Removed") {
+        split = SplitBehavior::kRemoved;
+      } else if (behavior == "Isolated") {
+        split = SplitBehavior::kIsolated;
+      } else if (behavior == "MergedWithPrevious") {
+        split = SplitBehavior::kMergedWithPrevious;
+      } else if (behavior == "MergedWithNext") {
+        split = SplitBehavior::kMergedWithNext;
+      } else if (behavior == "Contiguous") {
+        split = SplitBehavior::kContiguous;
+      } else {
+        Fail("pre_tokenizer Split.behavior \"" + behavior + "\" is not a split behavior");
+      }
+      return std::make_unique<SplitPreTokenizer>(std::move(pattern), split, Flag(value, "invert", false, "pre_tokenizer Split"));
+    }
     Unsupported("pre_tokenizer \"" + type + "\"");
   }
 
@@ -203,6 +300,17 @@ class ConfigReader {
                                                       max_input_chars_per_word);
     } else if (type == "BPE") {
       ReadBpe(model, config);
+    } else if (type == "Unigram") {
+      const json::Value* unk = model.find("unk_id");
+      if (unk == nullptr || unk->is_null()) Unsupported("Unigram model without unk_id");
+      try {
+        config->unigram = std::make_unique<UnigramModel>(UnigramModel::FromJson(model));
+      } catch (const Error& error) {
+        Fail(std::string("model Unigram: ") + error.what());
+      }
+      for (size_t id = 0; id < config->unigram->vocab_size(); ++id) {
+        config->unigram_vocab.Insert(config->unigram->IdToPiece(static_cast<int32_t>(id)), static_cast<int32_t>(id));
+      }
     } else {
       Unsupported("model \"" + type + "\"");
     }
@@ -263,7 +371,7 @@ class ConfigReader {
   }
 
   const StringTable& ModelVocabulary(const TokenizerConfig& config) const {
-    return config.wordpiece ? config.wordpiece->vocab() : config.bpe->vocab();
+    return config.wordpiece ? config.wordpiece->vocab() : config.bpe ? config.bpe->vocab() : config.unigram_vocab;
   }
 
   // ----- added tokens

@@ -13,6 +13,7 @@
 #include "core/tokenizer/post_processor.h"
 #include "core/tokenizer/pre_tokenizer.h"
 #include "core/tokenizer/string_table.h"
+#include "core/tokenizer/unigram.h"
 #include "core/tokenizer/wordpiece.h"
 #include "core/util/json.h"
 
@@ -32,9 +33,11 @@ struct TokenizerConfig {
   bool split_on_whitespace = false;
   bool split_on_punctuation = false;
 
-  std::string model_type;  // "WordPiece", "BPE" (the class that holds it is set)
+  std::string model_type;  // "WordPiece", "BPE", "Unigram" (the member that holds it is set)
   std::unique_ptr<WordPiece> wordpiece;
   std::unique_ptr<Bpe> bpe;
+  std::unique_ptr<UnigramModel> unigram;
+  StringTable unigram_vocab;  // piece -> id (the last id for a repeated piece, as HF's lookups)
 
   std::vector<AddedToken> added_tokens;
   PostProcessor post_processor;

@@ -1,0 +1,44 @@
+// A small backtracking regular-expression matcher for the patterns tokenizer.json's Split pre-tokenizer and
+// Replace normalizer carry, with Oniguruma's leftmost-first semantics (HF matches them with Oniguruma).
+// Supported: literals and escaped metacharacters, \t \n \r \f \v, '.', \s \S, \p{L} \p{N} \P{L} \P{N},
+// classes [...] (ranges, negation, those escapes), groups ( ) (?: ), lookahead (?= ) (?! ), alternation,
+// and greedy or lazy quantifiers * + ? {n} {n,} {n,m}. Anything else (\d, \w, anchors, backreferences,
+// possessive quantifiers, flags, lookbehind) is refused at load time, so the caller can name the pattern.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nn {
+
+struct RegexMatch {
+  size_t begin;  // in code points
+  size_t end;
+};
+
+class Regex {
+ public:
+  // Returns nullptr when the pattern (UTF-8) uses something unsupported or is malformed.
+  static std::unique_ptr<Regex> Compile(std::string_view pattern);
+  // A regex matching `literal` exactly (HF escapes string patterns into a regex).
+  static std::unique_ptr<Regex> Literal(std::u32string_view literal);
+  ~Regex();
+
+  // The matches of the onig crate's find_iter over `text`: leftmost-first matches, searched from the end of
+  // the previous one; an empty match right where the previous match ended is skipped by moving one
+  // character on. Appends to *matches. Never fails; a match needing more than a bounded backtracking depth
+  // (hostile repetitions of groups over huge texts) is treated as no match there.
+  void FindAll(std::u32string_view text, std::vector<RegexMatch>* matches) const;
+
+  struct Node;
+
+ private:
+  Regex();
+  std::unique_ptr<Node> root_;
+  char32_t first_literal_ = 0;  // when every match starts with this character (a cheap pre-filter); 0 if not
+};
+
+}  // namespace nn
