@@ -11,7 +11,7 @@ void MetaspacePreTokenizer::Apply(PreTokenized* state, PreTokenized* spare) cons
   spare->bytes_pending = state->bytes_pending;
   spare->origin = state->origin;
   const NormalizedChar* chars = state->text.chars.data();
-  std::vector<PatternPiece> pieces;
+  static thread_local std::vector<PatternPiece> pieces;
   for (const CharRange& word : state->words) {
     const uint32_t begin = static_cast<uint32_t>(spare->text.chars.size());
     // Replace ' ' (each keeps its span), then prepend: the new replacement takes the first character's span.

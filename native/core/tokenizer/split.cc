@@ -8,9 +8,9 @@
 namespace nn {
 
 void SplitPreTokenizer::Apply(PreTokenized* state, PreTokenized* spare) const {
-  std::u32string code_points;
-  std::vector<RegexMatch> matches;
-  std::vector<PatternPiece> pieces;
+  static thread_local std::u32string code_points;
+  static thread_local std::vector<RegexMatch> matches;
+  static thread_local std::vector<PatternPiece> pieces;
   spare->words.clear();
   for (const CharRange& word : state->words) {
     CodePointsOf(state->text, word, &code_points);

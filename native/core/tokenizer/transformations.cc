@@ -4,11 +4,6 @@
 
 namespace nn {
 
-void AppendNormalizedChar(char32_t code_point, uint32_t start, uint32_t end, NormalizedText* out) {
-  out->chars.push_back(NormalizedChar{code_point, static_cast<uint32_t>(out->utf8.size()), start, end});
-  utf::AppendUtf8(code_point, &out->utf8);
-}
-
 void ApplyTransformations(const NormalizedText& in, CharRange range, const CharChange* changes, size_t count,
                           size_t initial_offset, uint32_t origin, NormalizedText* out) {
   const NormalizedChar* chars = in.chars.data();

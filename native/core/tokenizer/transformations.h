@@ -15,6 +15,7 @@
 
 #include "core/tokenizer/normalizer.h"
 #include "core/tokenizer/pre_tokenizer.h"
+#include "core/util/utf.h"
 
 namespace nn {
 
@@ -36,6 +37,9 @@ inline void ApplyTransformations(const NormalizedText& in, CharRange range, cons
 }
 
 // Appends one character with a given input span (for steps that build their output directly).
-void AppendNormalizedChar(char32_t code_point, uint32_t start, uint32_t end, NormalizedText* out);
+inline void AppendNormalizedChar(char32_t code_point, uint32_t start, uint32_t end, NormalizedText* out) {
+  out->chars.push_back(NormalizedChar{code_point, static_cast<uint32_t>(out->utf8.size()), start, end});
+  utf::AppendUtf8(code_point, &out->utf8);
+}
 
 }  // namespace nn
