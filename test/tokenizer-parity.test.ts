@@ -23,7 +23,7 @@ function mismatches(tokenizer: Tokenizer, lines: TokenizerLine[]): string[] {
   return problems;
 }
 
-describe('C++ WordPiece tokenizer matches Hugging Face tokenizers', () => {
+describe('C++ tokenizers (WordPiece, byte-level BPE, Unigram) match Hugging Face tokenizers', () => {
   it('gives the reference ids and UTF-16 offsets for all 3,501 texts (cased)', () => {
     const lines = readJsonl<TokenizerLine>(join(REFERENCE, 'tokenizer.jsonl'));
     expect(lines).toHaveLength(3501);
@@ -36,6 +36,41 @@ describe('C++ WordPiece tokenizer matches Hugging Face tokenizers', () => {
     expect(lines).toHaveLength(3501);
     const tokenizer = Tokenizer.fromFile(join(SHARED, 'tokenizers', 'bert-uncased', 'tokenizer.json'));
     expect(mismatches(tokenizer, lines).slice(0, 5)).toEqual([]);
+  });
+
+  it('gives the reference ids, tokens and UTF-16 offsets for all 3,501 texts (RoBERTa byte-level BPE)', () => {
+    const lines = readJsonl<TokenizerLine>(join(REFERENCE, 'roberta', 'tokenizer.jsonl'));
+    expect(lines).toHaveLength(3501);
+    for (const file of [join(SHARED, 'tokenizers', 'roberta-bpe', 'tokenizer.json'), join(SHARED, 'models', 'conll03-roberta-tiny', 'tokenizer.json')]) {
+      const tokenizer = Tokenizer.fromFile(file);
+      expect(mismatches(tokenizer, lines).slice(0, 5)).toEqual([]);
+      expect(lines.slice(0, 50).filter((line) => JSON.stringify(tokenizer.encode(line.text).tokens) !== JSON.stringify(line.tokens))).toEqual([]);
+    }
+  });
+
+  it('gives the reference ids, tokens and UTF-16 offsets for all 3,501 texts (XLM-R SentencePiece Unigram)', () => {
+    const lines = readJsonl<TokenizerLine>(join(REFERENCE, 'xlmr', 'tokenizer.jsonl'));
+    expect(lines).toHaveLength(3501);
+    const tokenizer = Tokenizer.fromFile(join(SHARED, 'tokenizers', 'xlmr-unigram', 'tokenizer.json'));
+    expect(mismatches(tokenizer, lines).slice(0, 5)).toEqual([]);
+    // HF names an unknown token by the text it covers ("é"), native-ner by the vocabulary ("<unk>"): ids only there.
+    const unk = 3; // the file's model.unk_id ("<unk>")
+    const named = (line: TokenizerLine) => line.tokens.map((t, i) => (line.ids[i] === unk ? '<unk>' : t));
+    expect(lines.slice(0, 50).filter((line) => JSON.stringify(tokenizer.encode(line.text).tokens) !== JSON.stringify(named(line)))).toEqual([]);
+  });
+
+  it('never fails on hostile input with the BPE and Unigram tokenizers', () => {
+    for (const name of ['roberta-bpe', 'xlmr-unigram']) {
+      const tokenizer = Tokenizer.fromFile(join(SHARED, 'tokenizers', name, 'tokenizer.json'));
+      for (const text of ['\ud800 lone \udfff', '\u0000\u0000', '<s> </s> <mask>', ' '.repeat(10_000), '😀'.repeat(500), "'LL 'S ﬁ e\u0301"]) {
+        const t = tokenizer.encode(text);
+        expect(t.ids.length).toBeGreaterThanOrEqual(2);
+        for (let i = 0; i < t.ids.length; i++) {
+          expect(t.starts[i]).toBeLessThanOrEqual(t.ends[i]);
+          expect(t.ends[i]).toBeLessThanOrEqual(text.length);
+        }
+      }
+    }
   });
 
   it('exposes tokens and the special-tokens mask through the model', () => {

@@ -6,7 +6,8 @@
 //   tokenizer_parity --stress TOKENIZER_JSON                  hostile inputs must not crash, offsets sane
 //
 // Reference lines are JSON objects with "text" (UTF-8), "ids" and "offsets_u16" (pairs of UTF-16 offsets),
-// encoded with special tokens; "word_ids", "special_tokens_mask" and "type_ids" are compared when present.
+// encoded with special tokens; "tokens" (through IdToToken), "word_ids", "special_tokens_mask" and "type_ids"
+// are compared when present. Works for every tokenizer.json the library reads (WordPiece, BPE, Unigram).
 // A "text_u16" array of UTF-16 units, when present, replaces "text" (JSON text cannot hold lone surrogates). Build:
 //   g++ -O2 -std=c++17 -Inative native/tools/tokenizer_parity.cc native/core/tokenizer/*.cc
 //       native/core/util/json.cc -o /tmp/tokenizer_parity
@@ -32,6 +33,7 @@ struct Reference {
   std::string text_utf8;
   std::u16string text;
   std::vector<int32_t> ids;
+  std::vector<std::string> tokens;  // optional
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
   // Optional: compared when the line has them ("word_ids" uses null for none).
   std::vector<int32_t> word_ids;
@@ -64,6 +66,9 @@ std::vector<Reference> LoadReferences(const std::string& path) {
       for (const nn::json::Value& unit : units->as_array()) ref.text.push_back(static_cast<char16_t>(unit.as_number()));
     }
     ref.ids = IntList(row.find("ids"));
+    if (const nn::json::Value* tokens = row.find("tokens")) {
+      for (const nn::json::Value& token : tokens->as_array()) ref.tokens.push_back(token.as_string());
+    }
     ref.word_ids = IntList(row.find("word_ids"));
     ref.special = IntList(row.find("special_tokens_mask"));
     ref.type_ids = IntList(row.find("type_ids"));
@@ -92,7 +97,7 @@ void PrintMismatch(const nn::Tokenizer& tokenizer, size_t index, const Reference
     ++first_diff;
   }
   if (first_diff == common && ref.ids.size() == got.size()) {
-    std::cout << "MISMATCH line " << index + 1 << " (word_ids, special_tokens_mask or type_ids): "
+    std::cout << "MISMATCH line " << index + 1 << " (tokens, word_ids, special_tokens_mask or type_ids): "
               << Shorten(ref.text_utf8, 160) << "\n";
     for (size_t i = 0; i < got.size(); ++i) {
       std::cout << "  [" << i << "] word " << (i < ref.word_ids.size() ? ref.word_ids[i] : -9) << "/" << got.word_ids[i]
@@ -134,8 +139,15 @@ bool SameOptional(const std::vector<int32_t>& expected, const std::vector<T>& go
   return true;
 }
 
-bool Matches(const Reference& ref, const nn::Encoding& got) {
+bool Matches(const nn::Tokenizer& tokenizer, const Reference& ref, const nn::Encoding& got) {
   if (ref.ids != got.ids || ref.offsets.size() != got.size()) return false;
+  if (!ref.tokens.empty()) {
+    if (ref.tokens.size() != got.size()) return false;
+    for (size_t i = 0; i < got.size(); ++i) {
+      // HF's token text for an unknown token is the text it covers (Unigram), so only its id is compared.
+      if (got.ids[i] != tokenizer.unk_id() && tokenizer.IdToToken(got.ids[i]) != ref.tokens[i]) return false;
+    }
+  }
   for (size_t i = 0; i < got.size(); ++i) {
     if (ref.offsets[i].first != got.starts[i] || ref.offsets[i].second != got.ends[i]) return false;
   }
@@ -149,7 +161,7 @@ int RunParity(const nn::Tokenizer& tokenizer, const std::vector<Reference>& refe
   size_t failed = 0;
   for (size_t i = 0; i < references.size(); ++i) {
     tokenizer.Encode(references[i].text, &encoding, true);
-    if (Matches(references[i], encoding)) {
+    if (Matches(tokenizer, references[i], encoding)) {
       ++passed;
     } else {
       if (++failed <= 5) PrintMismatch(tokenizer, i, references[i], encoding);
