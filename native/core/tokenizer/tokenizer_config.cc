@@ -14,6 +14,7 @@
 #include "core/tokenizer/replace.h"
 #include "core/tokenizer/split.h"
 #include "core/tokenizer/strip.h"
+#include "core/tokenizer/unicode_normalizer.h"
 #include "core/util/utf.h"
 
 namespace nn {
@@ -144,6 +145,9 @@ class ConfigReader {
       return std::make_unique<ReplaceNormalizer>(
           std::move(pattern), CodePoints(String(Member(value, "content", "normalizer Replace"), "normalizer Replace.content")));
     }
+    if (type == "NFC") return std::make_unique<UnicodeNormalizer>(unicode::NormalizationForm::kNFC);
+    if (type == "NFKC") return std::make_unique<UnicodeNormalizer>(unicode::NormalizationForm::kNFKC);
+    if (type == "NFKD") return std::make_unique<UnicodeNormalizer>(unicode::NormalizationForm::kNFKD);
     if (type == "Precompiled") {
       const json::Value* map = value.find("precompiled_charsmap");
       if (map == nullptr || map->is_null()) Unsupported("normalizer Precompiled without precompiled_charsmap");
