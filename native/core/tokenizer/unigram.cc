@@ -195,7 +195,7 @@ void UnigramModel::BuildTrie() {
   // Padding: base + 255 stays in range for every node (bases are < size - 256 by find_base).
   size_t used = 0;
   for (size_t s = 0; s < trie_.size(); ++s) {
-    if (trie_[s].check != -1) used = s + 1;
+    if (trie_[s].check != -1) used = std::max(used, s + 1);
     if (trie_[s].base > 0) used = std::max(used, static_cast<size_t>(trie_[s].base) + 256);
   }
   trie_.resize(std::max<size_t>(used, 256));
