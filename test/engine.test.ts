@@ -86,6 +86,30 @@ describe('engine: micro-batching across calls', () => {
     });
     expect(tooLong[1].message).toMatch(/^text 300 /);
   });
+
+  it('runs a long text within a few batches while short calls keep arriving (the oldest window is never passed over)', async () => {
+    const ner = model();
+    const short = texts.filter((t) => t.length > 20 && t.length < 60).slice(0, 64);
+    const long = texts.filter((t) => t.length > 300)[0].repeat(2);
+    let longDone = false;
+    let shortCalls = 0;
+    // 32 callers, each sending its next short text as soon as the last returns, until the long call is done.
+    const callers = Array.from({ length: 32 }, async (_, c) => {
+      for (let i = c; !longDone && shortCalls < 5000; i += 32) {
+        shortCalls++;
+        await ner.extract(short[i % short.length]);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 100)); // traffic is flowing
+    const before = ner.stats().batches;
+    await ner.extract(long);
+    const batchesWhileWaiting = ner.stats().batches - before;
+    longDone = true;
+    await Promise.all(callers);
+    expect(shortCalls).toBeLessThan(5000);
+    // Windows older than the long one run first (at most the round in flight and the queue before it), then its own.
+    expect(batchesWhileWaiting).toBeLessThanOrEqual(12);
+  });
 });
 
 describe('engine: stats', () => {

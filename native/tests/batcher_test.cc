@@ -64,5 +64,32 @@ TEST("batch planning", "items with different limits never share a batch, groups 
   CHECK_EQ(plans[1].items, (std::vector<uint32_t>{0, 2}));
 }
 
+// ChooseBatchAround: the batch a runner takes when it plans again after every batch.
+TEST("batch planning", "the batch around the oldest item holds it and its neighbours of similar length") {
+  // Oldest item 3 (length 20): 19 and 22 join it; 11 and 12 would double their padding, the long ones more.
+  const std::vector<size_t> lengths{100, 11, 120, 20, 22, 19, 12, 90};
+  const BatchLimits limits{8192, 64};
+  const BatchPlan plan = ChooseBatchAround(lengths, 3, limits);
+  CHECK_EQ(plan.items, (std::vector<uint32_t>{5, 3, 4}));
+  CHECK_EQ(plan.sequence, size_t{22});
+}
+
+TEST("batch planning", "an outlier that is the oldest item still runs next, alone when nothing is near its length") {
+  const std::vector<size_t> lengths{10, 11, 300, 12, 10};
+  const BatchPlan plan = ChooseBatchAround(lengths, 2, BatchLimits{8192, 64});
+  CHECK_EQ(plan.items, (std::vector<uint32_t>{2}));
+  CHECK_EQ(plan.sequence, size_t{300});
+}
+
+TEST("batch planning", "the batch around the oldest item keeps the text and token limits") {
+  const std::vector<size_t> equal(100, 20);
+  const BatchPlan by_count = ChooseBatchAround(equal, 50, BatchLimits{8192, 16});
+  CHECK_EQ(by_count.items.size(), size_t{16});
+  CHECK(std::find(by_count.items.begin(), by_count.items.end(), 50u) != by_count.items.end());
+  const BatchPlan by_tokens = ChooseBatchAround(equal, 0, BatchLimits{100, 64});
+  CHECK_EQ(by_tokens.items.size(), size_t{5});
+  CHECK(std::find(by_tokens.items.begin(), by_tokens.items.end(), 0u) != by_tokens.items.end());
+}
+
 }  // namespace
 }  // namespace nn

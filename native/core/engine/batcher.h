@@ -35,4 +35,12 @@ std::vector<BatchPlan> PlanBatches(const std::vector<size_t>& lengths, const Bat
 // with its limits, so a batch never mixes items of different limits. Plans index the caller's items.
 std::vector<BatchPlan> PlanBatchesByLimits(const std::vector<size_t>& lengths, const std::vector<BatchLimits>& limits);
 
+// One batch for a runner that plans again after every batch because new items keep arriving (concurrent calls):
+// the batch holds item `anchor` (the oldest waiting, so no item waits behind newer ones indefinitely) and the run of
+// its length-sorted neighbours that costs least per real token (padded tokens plus the per-batch cost, over the
+// items' own tokens; ties go to the larger batch). Items left out wait for the next batch, where later arrivals of
+// similar lengths join them: under steady load batches grow and pad little instead of being cut small to fit
+// whatever happens to be waiting. Within `limits`; `anchor` < lengths.size().
+BatchPlan ChooseBatchAround(const std::vector<size_t>& lengths, size_t anchor, const BatchLimits& limits);
+
 }  // namespace nn

@@ -253,7 +253,7 @@ void Engine::RunnerLoop() {
     last_round_mixed_calls_ = round_calls_.size() > 1;
     lock.unlock();
     for (const PendingWindow& p : dropped) WindowDone(p.part);
-    if (!round.empty()) RunRound(round);
+    if (!round.empty()) RunRound(std::move(round), last_round_mixed_calls_);
     lock.lock();
     round_calls_.clear();
   }
@@ -291,18 +291,64 @@ std::vector<Engine::PendingWindow> Engine::TakeRound(std::vector<PendingWindow>*
   return round;
 }
 
-void Engine::RunRound(const std::vector<PendingWindow>& round) {
-  std::vector<Batch> batches = PlanRound(round);
+void Engine::RunRound(std::vector<PendingWindow> round, bool mixed_calls) {
   BatchInputs inputs;
-  for (size_t b = 0; b < batches.size(); ++b) {
-    if (b > 0 && RequeueIfPreempted(&batches, b)) return;
-    Batch& batch = batches[b];
-    DropCancelled(&batch);
-    if (batch.empty()) continue;
-    std::shared_ptr<OutputTensor> output = RunOnModel(batch, &inputs);
-    if (!output) continue;
-    pool_.Post([this, output = std::move(output), batch = std::move(batch)] { DecodeBatch(batch, *output); });
+  if (!mixed_calls) {
+    // One call: its windows planned together, batch after batch, unless another call arrives meanwhile.
+    std::vector<Batch> batches = PlanRound(round);
+    for (size_t b = 0; b < batches.size(); ++b) {
+      if (b > 0 && RequeueIfPreempted(&batches, b)) return;
+      RunBatchOf(std::move(batches[b]), &inputs);
+    }
+    return;
   }
+  // Several calls: one batch at a time around the oldest window, the rest planned again with what arrives meanwhile.
+  for (bool first = true; !round.empty(); first = false) {
+    if (!first && RequeueIfPreempted(&round)) return;
+    RunBatchOf(TakeBatchAroundOldest(&round), &inputs);
+  }
+}
+
+void Engine::RunBatchOf(Batch batch, BatchInputs* inputs) {
+  DropCancelled(&batch);
+  if (batch.empty()) return;
+  std::shared_ptr<OutputTensor> output = RunOnModel(batch, inputs);
+  if (!output) return;
+  pool_.Post([this, output = std::move(output), batch = std::move(batch)] { DecodeBatch(batch, *output); });
+}
+
+Engine::Batch Engine::TakeBatchAroundOldest(std::vector<PendingWindow>* round) const {
+  size_t oldest = 0;
+  for (size_t i = 1; i < round->size(); ++i) {
+    if ((*round)[i].ready < (*round)[oldest].ready) oldest = i;
+  }
+  // A batch never mixes windows of different batch limits: candidates share the oldest window's.
+  const BatchLimits limits = (*round)[oldest].part->request.options.batch;
+  std::vector<size_t> candidates;
+  std::vector<size_t> lengths;
+  size_t anchor = 0;
+  for (size_t i = 0; i < round->size(); ++i) {
+    const PendingWindow& p = (*round)[i];
+    if (!(p.part->request.options.batch == limits)) continue;
+    if (i == oldest) anchor = candidates.size();
+    candidates.push_back(i);
+    lengths.push_back(p.part->job->window(p.window).size());
+  }
+  const BatchPlan plan = ChooseBatchAround(lengths, anchor, limits);
+  std::vector<bool> chosen(round->size(), false);
+  Batch batch;
+  batch.reserve(plan.items.size());
+  for (uint32_t item : plan.items) {
+    chosen[candidates[item]] = true;
+    batch.push_back((*round)[candidates[item]]);
+  }
+  std::vector<PendingWindow> rest;
+  rest.reserve(round->size() - batch.size());
+  for (size_t i = 0; i < round->size(); ++i) {
+    if (!chosen[i]) rest.push_back((*round)[i]);
+  }
+  round->swap(rest);
+  return batch;
 }
 
 std::vector<Engine::Batch> Engine::PlanRound(const std::vector<PendingWindow>& round) const {
@@ -325,13 +371,17 @@ std::vector<Engine::Batch> Engine::PlanRound(const std::vector<PendingWindow>& r
 }
 
 bool Engine::RequeueIfPreempted(std::vector<Batch>* batches, size_t next) {
+  std::vector<PendingWindow> rest;
+  for (size_t r = next; r < batches->size(); ++r) rest.insert(rest.end(), (*batches)[r].begin(), (*batches)[r].end());
+  return RequeueIfPreempted(&rest);
+}
+
+bool Engine::RequeueIfPreempted(std::vector<PendingWindow>* rest) {
   // Another call is waiting: the rest of this round goes back to the queue, to be shared with it.
   std::lock_guard<std::mutex> lock(mutex_);
   if (!preempt_) return false;
-  std::vector<PendingWindow> rest;
-  for (size_t r = next; r < batches->size(); ++r) rest.insert(rest.end(), (*batches)[r].begin(), (*batches)[r].end());
-  for (const PendingWindow& p : rest) pending_tokens_ += p.part->job->window(p.window).size();
-  pending_.insert(pending_.begin(), rest.begin(), rest.end());
+  for (const PendingWindow& p : *rest) pending_tokens_ += p.part->job->window(p.window).size();
+  pending_.insert(pending_.begin(), rest->begin(), rest->end());
   return true;
 }
 

@@ -90,12 +90,16 @@ class Engine {
   void RunnerLoop();
   bool PendingFillsBatch() const;                                             // under mutex_
   std::vector<PendingWindow> TakeRound(std::vector<PendingWindow>* dropped);  // under mutex_
-  void RunRound(const std::vector<PendingWindow>& round);
-  // The steps of a round: its windows grouped by batch limits and planned into batches; before each batch after the
-  // first, the rest of the round goes back to the queue when another call waits; each batch's windows of failed
-  // calls leave it; the batch runs on the runner; a pool thread decodes its output.
+  // A round of one call is planned into batches at once (PlanRound); a round of several calls runs one batch at a
+  // time around its oldest window (TakeBatchAroundOldest), so what arrives meanwhile joins the windows left. Before
+  // each batch after the first, the rest of the round goes back to the queue when another call waits; each batch's
+  // windows of failed calls leave it; the batch runs on the runner; a pool thread decodes its output.
+  void RunRound(std::vector<PendingWindow> round, bool mixed_calls);
   std::vector<Batch> PlanRound(const std::vector<PendingWindow>& round) const;
+  Batch TakeBatchAroundOldest(std::vector<PendingWindow>* round) const;
   bool RequeueIfPreempted(std::vector<Batch>* batches, size_t next);
+  bool RequeueIfPreempted(std::vector<PendingWindow>* rest);
+  void RunBatchOf(Batch batch, BatchInputs* inputs);
   void DropCancelled(Batch* batch);  // windows of failed or expired calls leave, done
   std::shared_ptr<OutputTensor> RunOnModel(const Batch& batch, BatchInputs* inputs);  // null when the batch failed
   void DecodeBatch(const Batch& batch, const OutputTensor& output);
