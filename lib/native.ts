@@ -13,6 +13,7 @@ import type { ExtractOptions, LoadOptions } from './options';
 export interface NativeModelParams extends LoadOptions {
   directory: string;
   ortLibraryPath: string;
+  ortLibraryPreferred: boolean;
 }
 
 export interface NativeEncoding {
@@ -120,51 +121,26 @@ export function getBinding(): Binding {
   return binding;
 }
 
-/** The npm package with ONNX Runtime 1.29's CUDA 13 provider libraries; installing it is the user's choice. */
+/**
+ * The npm package with ONNX Runtime 1.29's CUDA 13 provider libraries (installing it is the user's choice), and
+ * the package it depends on, which holds the ONNX Runtime 1.29 library those providers were built against.
+ */
 export const CUDA_PROVIDERS_PACKAGE = 'com.github.asus4.onnxruntime.linux-x64-gpu';
+const CUDA_RUNTIME_PACKAGE = 'com.github.asus4.onnxruntime';
 const CUDA_PROVIDER_LIBRARIES = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'];
 
-/**
- * ONNX Runtime loads execution providers from the directory of the libonnxruntime it runs from. When the CUDA
- * providers package is installed (Linux x64), this makes a directory of links holding onnxruntime-node's library
- * and the provider libraries, so one library serves both CPU and CUDA sessions. Null without the package.
- */
-function withCudaProviders(cpuLibrary: string): string | null {
-  if (process.platform !== 'linux' || process.arch !== 'x64') return null;
-  let providersDir: string;
+/** Where a package's Linux x64 libraries are (the Unity layout of both asus4 packages); null when not installed. */
+function unityPluginDir(packageName: string, from?: string): string | null {
   try {
-    providersDir = join(dirname(require.resolve(`${CUDA_PROVIDERS_PACKAGE}/package.json`)), 'Plugins', 'Linux', 'x64');
+    const manifest = require.resolve(`${packageName}/package.json`, from ? { paths: [from] } : undefined);
+    return join(dirname(manifest), 'Plugins', 'Linux', 'x64');
   } catch {
     return null;
   }
-  if (!CUDA_PROVIDER_LIBRARIES.every((f) => existsSync(join(providersDir, f)))) return null;
-  const key = createHash('sha256').update(`${cpuLibrary}\n${providersDir}`).digest('hex').slice(0, 16);
-  const bundle = join(tmpdir(), `native-ner-ort-${key}`);
-  const links: [string, string][] = [
-    [basename(cpuLibrary), cpuLibrary],
-    ...CUDA_PROVIDER_LIBRARIES.map((f): [string, string] => [f, join(providersDir, f)]),
-  ];
-  mkdirSync(bundle, { recursive: true });
-  for (const [name, target] of links) {
-    const link = join(bundle, name);
-    try {
-      symlinkSync(target, link);
-    } catch (error) {
-      // Another process (or an earlier run) made it already.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  return join(bundle, basename(cpuLibrary));
 }
 
-/**
- * The ONNX Runtime shared library: $NATIVE_NER_ORT_LIBRARY, else the one the pinned onnxruntime-node
- * package ships for this platform (bin/napi-v6/<platform>/<arch>/), loaded beside the CUDA provider
- * libraries when their package is installed.
- */
-export function defaultOrtLibraryPath(): string {
-  const fromEnv = process.env.NATIVE_NER_ORT_LIBRARY;
-  if (fromEnv) return fromEnv;
+/** onnxruntime-node's library for this platform: the CPU path's ONNX Runtime. */
+function onnxruntimeNodeLibrary(): string {
   let packageDir: string;
   try {
     packageDir = dirname(require.resolve('onnxruntime-node/package.json'));
@@ -185,6 +161,59 @@ export function defaultOrtLibraryPath(): string {
         'set NATIVE_NER_ORT_LIBRARY to a libonnxruntime of version 1.21 or newer',
     );
   }
-  const cpuLibrary = join(dir, library);
-  return withCudaProviders(cpuLibrary) ?? cpuLibrary;
+  return join(dir, library);
+}
+
+/**
+ * The CUDA path's ONNX Runtime: a library with CUDA provider libraries of its own version beside it. That is
+ * onnxruntime-node's own when its install step fetched them (it is skipped by default, see .npmrc), else the CUDA
+ * providers package's, with the ONNX Runtime library of the package it depends on. ONNX Runtime loads providers
+ * from the directory of the library it runs from, so the second case is a directory of links to the three.
+ * Null when neither is installed.
+ */
+function cudaLibrary(): string | null {
+  const cpuLibrary = onnxruntimeNodeLibrary();
+  if (CUDA_PROVIDER_LIBRARIES.every((f) => existsSync(join(dirname(cpuLibrary), f)))) return cpuLibrary;
+  if (process.platform !== 'linux' || process.arch !== 'x64') return null;
+  const providersDir = unityPluginDir(CUDA_PROVIDERS_PACKAGE);
+  const runtimeDir = providersDir && unityPluginDir(CUDA_RUNTIME_PACKAGE, dirname(dirname(dirname(providersDir))));
+  if (!providersDir || !runtimeDir) return null;
+  const locate = (f: string) => [providersDir, runtimeDir].map((d) => join(d, f)).find((p) => existsSync(p));
+  const runtime = locate('libonnxruntime.so');
+  const providers = CUDA_PROVIDER_LIBRARIES.map(locate);
+  if (!runtime || providers.some((p) => p === undefined)) return null;
+  const links = [runtime, ...(providers as string[])];
+  const key = createHash('sha256').update(links.join('\n')).digest('hex').slice(0, 16);
+  const bundle = join(tmpdir(), `native-ner-ort-${key}`);
+  mkdirSync(bundle, { recursive: true });
+  for (const target of links) {
+    try {
+      symlinkSync(target, join(bundle, basename(target)));
+    } catch (error) {
+      // Another process (or an earlier run) made it already.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  return join(bundle, basename(runtime));
+}
+
+/** The ONNX Runtime library a model loads, and whether the caller required it (ort_runtime.h, Choice). */
+export interface OrtLibraryChoice {
+  ortLibraryPath: string;
+  ortLibraryPreferred: boolean;
+}
+
+/**
+ * The ONNX Runtime library for a model on `device`: the caller's (ortLibraryPath, else $NATIVE_NER_ORT_LIBRARY),
+ * required as given. Otherwise native-ner's preference: for the CPU, the newest ONNX Runtime from npm
+ * (onnxruntime-node, the fastest measured: docs/benchmarks.md); for 'cuda' and 'auto', the library matched to the
+ * installed CUDA providers (cudaLibrary), falling back to onnxruntime-node's. A process holds one ONNX Runtime: a
+ * preferred library gives way to one already loaded.
+ */
+export function chooseOrtLibrary(device: string | undefined, ortLibraryPath?: string): OrtLibraryChoice {
+  const required = ortLibraryPath ?? process.env.NATIVE_NER_ORT_LIBRARY;
+  if (required) return { ortLibraryPath: required, ortLibraryPreferred: false };
+  const wantsCuda = device === 'cuda' || device === 'auto';
+  const preferred = (wantsCuda ? cudaLibrary() : null) ?? onnxruntimeNodeLibrary();
+  return { ortLibraryPath: preferred, ortLibraryPreferred: true };
 }

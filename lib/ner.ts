@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { callNative, fromNative, NerError } from './errors';
 import {
-  defaultOrtLibraryPath,
+  chooseOrtLibrary,
   getBinding,
   type NativeColumns,
   type NativeModel,
@@ -77,7 +77,7 @@ export interface ModelInfo {
 function toParams(modelDir: unknown, options: LoadOptions): NativeModelParams {
   if (typeof modelDir !== 'string') throw new TypeError('modelDir must be a string');
   if (modelDir.length === 0) throw new NerError('ERR_INVALID_ARGUMENT', 'modelDir must not be empty');
-  return { ...options, directory: resolve(modelDir), ortLibraryPath: options.ortLibraryPath ?? defaultOrtLibraryPath() };
+  return { ...options, directory: resolve(modelDir), ...chooseOrtLibrary(options.device, options.ortLibraryPath) };
 }
 
 function toModelInfo(raw: NativeModelInfo): ModelInfo {

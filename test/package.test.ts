@@ -26,8 +26,8 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('the comm
     const binary = readdirSync(PREBUILD_DIR).find((f) => f.endsWith('.node')) as string;
     const script = `
       const binding = require(${JSON.stringify(join(PREBUILD_DIR, binary))});
-      const { defaultOrtLibraryPath } = require(${JSON.stringify(join(ROOT, 'dist', 'native.js'))});
-      const model = new binding.NativeModel({ directory: ${JSON.stringify(CONLL_MODEL)}, ortLibraryPath: defaultOrtLibraryPath() });
+      const { chooseOrtLibrary } = require(${JSON.stringify(join(ROOT, 'dist', 'native.js'))});
+      const model = new binding.NativeModel({ directory: ${JSON.stringify(CONLL_MODEL)}, ...chooseOrtLibrary('cpu') });
       model.extract(['John Smith lives in Paris.']).then((r) => console.log(r.starts.length));`;
     const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(run.stderr).toBe('');

@@ -121,6 +121,7 @@ ModelParams ToModelParams(const Napi::Value& value) {
   params.directory = o.String("directory").value_or("");
   params.model_file = o.String("modelFile").value_or("");
   params.ort_library_path = o.String("ortLibraryPath").value_or("");
+  if (o.Boolean("ortLibraryPreferred").value_or(false)) params.ort_library_choice = OrtRuntime::Choice::kPreferred;
   params.session.intra_op_threads = static_cast<int>(o.Integer("intraOpThreads", kMaxInt).value_or(0));
   params.session.inter_op_threads = static_cast<int>(o.Integer("interOpThreads", kMaxInt).value_or(0));
   params.session.optimize_graph = o.Boolean("optimizeGraph").value_or(params.session.optimize_graph);

@@ -126,8 +126,14 @@ std::shared_ptr<const Model> Model::Load(const ModelParams& params) {
   }
 
   model->model_path_ = FindOnnxFile(params);
-  model->runtime_ = &OrtRuntime::Load(params.ort_library_path);
-  model->session_ = std::make_unique<InferenceSession>(*model->runtime_, model->model_path_, params.session);
+  model->runtime_ = &OrtRuntime::Load(params.ort_library_path, params.ort_library_choice);
+  SessionParams session = params.session;
+  if (model->runtime_->library_path() != params.ort_library_path) {
+    session.cuda_hint = ", loaded for an earlier model: a process holds one ONNX Runtime, so the library chosen for "
+                        "this device ('" + params.ort_library_path + "') was not loaded. Load CUDA models first, or "
+                        "set NATIVE_NER_ORT_LIBRARY to the CUDA-capable library for every model";
+  }
+  model->session_ = std::make_unique<InferenceSession>(*model->runtime_, model->model_path_, session);
   if (const size_t positions = PositionTableRows(model->model_path_); positions > 0 && model->max_tokens_ > positions) {
     throw Error(ErrorCode::kInvalidModel, config_path + " gives a window of " + std::to_string(model->max_tokens_) +
                                               " tokens but the model's position table has " +

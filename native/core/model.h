@@ -19,6 +19,8 @@ struct ModelParams {
   std::string directory;         // holds config.json, tokenizer.json and the ONNX file
   std::string model_file;        // relative to directory (or absolute); "" = model.onnx, then onnx/model.onnx
   std::string ort_library_path;  // libonnxruntime.so.1 to dlopen
+  // kPreferred when ort_library_path is native-ner's default for the device rather than the caller's (ort_runtime.h).
+  OrtRuntime::Choice ort_library_choice = OrtRuntime::Choice::kRequired;
   SessionParams session;
 };
 

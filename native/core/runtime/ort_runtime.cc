@@ -13,10 +13,10 @@ std::unique_ptr<OrtRuntime> g_runtime;  // never destroyed before exit: sessions
 
 }  // namespace
 
-OrtRuntime& OrtRuntime::Load(const std::string& library_path) {
+OrtRuntime& OrtRuntime::Load(const std::string& library_path, Choice choice) {
   std::lock_guard<std::mutex> lock(g_runtime_mutex);
   if (g_runtime) {
-    if (library_path != g_runtime->library_path_) {
+    if (choice == Choice::kRequired && library_path != g_runtime->library_path_) {
       throw Error(ErrorCode::kInvalidArgument,
                   "ONNX Runtime is already loaded in this process from '" + g_runtime->library_path_ +
                       "'; a process holds one ONNX Runtime library, so '" + library_path +

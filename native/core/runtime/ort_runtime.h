@@ -13,10 +13,15 @@ namespace nn {
 
 class OrtRuntime {
  public:
-  // Loads the library at `library_path` on first use and returns the process runtime. Later calls must name
-  // the same path (a process cannot host two ORT environments). Throws nn::Error: kRuntimeUnavailable with the
-  // reason and how to fix it; kInvalidArgument when another library is already loaded.
-  static OrtRuntime& Load(const std::string& library_path);
+  // How a model names its library. A process hosts one ONNX Runtime (one environment), so once a library is loaded,
+  // a model that merely prefers another (native-ner's own default choice for its device) runs on the loaded one,
+  // while a model whose caller required a library (ortLibraryPath, NATIVE_NER_ORT_LIBRARY) must name that one.
+  enum class Choice { kRequired, kPreferred };
+
+  // Loads the library at `library_path` on first use and returns the process runtime; later calls get the same
+  // runtime (see Choice). Throws nn::Error: kRuntimeUnavailable with the reason and how to fix it;
+  // kInvalidArgument when `choice` is kRequired and another library is already loaded.
+  static OrtRuntime& Load(const std::string& library_path, Choice choice = Choice::kRequired);
 
   const OrtApi& api() const { return *api_; }
   OrtEnv* env() const { return env_; }

@@ -108,6 +108,7 @@ InferenceSession::InferenceSession(const OrtRuntime& runtime, const std::string&
   }
   if (!cuda_problem.empty()) {
     while (!cuda_problem.empty() && std::isspace(static_cast<unsigned char>(cuda_problem.back()))) cuda_problem.pop_back();
+    cuda_problem += " (ONNX Runtime " + runtime.version() + " from '" + runtime.library_path() + "'" + params.cuda_hint + ")";
     if (params.device == Device::kCuda) {
       throw Error(ErrorCode::kRuntimeUnavailable,
                   "device 'cuda' is not available: " + cuda_problem +

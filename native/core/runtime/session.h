@@ -28,6 +28,9 @@ struct SessionParams {
   bool optimize_graph = true;
   Device device = Device::kCpu;
   int device_id = 0;  // CUDA device ordinal
+  // Added to the reason CUDA cannot be used, when the caller knows more (e.g. that the process runs a library
+  // loaded earlier instead of the one chosen for CUDA).
+  std::string cuda_hint;
 };
 
 // A padded batch in the layout the model takes: [batch, sequence] int64, row-major.
