@@ -82,7 +82,7 @@ function planCrf(quick) {
  */
 function systemSpecs(settings, crf) {
   const ortProject = ortVersion('project');
-  const ortTransformers = ortVersion('transformers');
+  const ortPrevious = ortVersion('previous');
   const transformers = packageVersion('@huggingface/transformers');
   const fp32 = 'model.onnx';
   const int8 = 'model_int8.onnx';
@@ -92,12 +92,14 @@ function systemSpecs(settings, crf) {
     { id: 'native-fp32-argmax', label: 'native-ner fp32 (argmax, average)', kind: 'native', modelFile: fp32, decoding: 'argmax', aggregation: 'average' },
     { id: 'native-int8', label: 'native-ner int8 (viterbi, average)', kind: 'native', modelFile: int8, decoding: 'viterbi', aggregation: 'average' },
     { id: 'native-int8-argmax', label: 'native-ner int8 (argmax, average)', kind: 'native', modelFile: int8, decoding: 'argmax', aggregation: 'average' },
+    { id: 'native-fp32-ort-previous', label: `native-ner fp32 (viterbi, average) on ORT ${ortPrevious}`, kind: 'native', modelFile: fp32, decoding: 'viterbi', aggregation: 'average', ortPackage: 'previous' },
+    { id: 'native-int8-ort-previous', label: `native-ner int8 (viterbi, average) on ORT ${ortPrevious}`, kind: 'native', modelFile: int8, decoding: 'viterbi', aggregation: 'average', ortPackage: 'previous' },
     { id: 'ort-fp32', label: `bare ORT ${ortProject} loop fp32`, kind: 'ort-loop', modelFile: fp32, ortPackage: 'project' },
     { id: 'ort-int8', label: `bare ORT ${ortProject} loop int8`, kind: 'ort-loop', modelFile: int8, ortPackage: 'project' },
     { id: 'transformers-fp32', label: `transformers.js ${transformers} fp32`, kind: 'transformers', dtype: 'fp32' },
     { id: 'transformers-int8', label: `transformers.js ${transformers} int8 (q8)`, kind: 'transformers', dtype: 'q8' },
-    { id: 'ort-tjs-fp32', label: `bare ORT ${ortTransformers} loop fp32 (transformers.js's)`, kind: 'ort-loop', modelFile: fp32, ortPackage: 'transformers' },
-    { id: 'ort-tjs-int8', label: `bare ORT ${ortTransformers} loop int8 (transformers.js's)`, kind: 'ort-loop', modelFile: int8, ortPackage: 'transformers' },
+    { id: 'ort-previous-fp32', label: `bare ORT ${ortPrevious} loop fp32`, kind: 'ort-loop', modelFile: fp32, ortPackage: 'previous' },
+    { id: 'ort-previous-int8', label: `bare ORT ${ortPrevious} loop int8`, kind: 'ort-loop', modelFile: int8, ortPackage: 'previous' },
     { id: 'crf', label: 'CRF (CRFsuite, word features)', kind: 'crf', crfModelPath: crf.path },
     { id: 'concurrency', label: 'native-ner fp32: concurrent vs sequential calls', kind: 'concurrency', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
     { id: 'tokenizer', label: 'native tokenizer alone', kind: 'tokenizer' },
@@ -205,6 +207,36 @@ async function runSystems(specs, rounds) {
 }
 
 /**
+ * The concurrency table's figures from the merged rounds (sentences/s; shares of the same round's one call).
+ * @param {import('./lib/types.js').ConcurrencyResult | undefined} result
+ * @param {number} sentences
+ * @param {import('./lib/report.mjs').Row[]} rows
+ * @returns {import('./lib/report.mjs').Concurrency | null}
+ */
+function concurrencyOf(result, sentences, rows) {
+  if (!result) return null;
+  const rate = (/** @type {number[]} */ seconds) => sentences / median(seconds);
+  /** @param {import('./lib/types.js').PassStats} p */
+  const shape = (p) => ({
+    batches: p.batches,
+    rowsPerBatch: p.windows / p.batches,
+    padding: p.paddedTokens / p.tokens,
+    inferenceSeconds: p.inferenceSeconds,
+    decodeSeconds: p.decodeSeconds,
+  });
+  return {
+    callers: result.callers,
+    sequential: rate(result.sequentialSeconds),
+    concurrent: rate(result.concurrentSeconds),
+    waves: rate(result.wavesSeconds),
+    oneCall: rate(result.oneCallSeconds),
+    concurrentShare: median(result.concurrentSeconds.map((s, i) => result.oneCallSeconds[i] / s)),
+    batched: rows.find((row) => row.id === 'native-fp32')?.sentencesPerSecond ?? null,
+    shape: { concurrent: shape(result.concurrentStats[0]), oneCall: shape(result.oneCallStats[0]) },
+  };
+}
+
+/**
  * What a reader needs to interpret the tables: how each system was run, and anything that makes a figure suspect.
  * @param {object} run
  * @param {{ spec: SystemSpec; result: Measured }[]} run.measured
@@ -276,8 +308,9 @@ function notesOf(run) {
   }
   if (run.concurrency) {
     notes.push(
-      `Concurrency: ${num(run.settings.sentences)} single-sentence extract calls per round, awaited one by one vs ` +
-        `${run.concurrency.callers} in flight at a time, median over rounds, on the extract API as it stands.`,
+      `Concurrency: ${num(run.settings.sentences)} single-sentence extract calls per pass, four passes in one process per round ` +
+        `(one call of every sentence, then one by one, ${run.concurrency.callers} concurrent callers, waves), median over rounds; ` +
+        "'of one call' is the median over rounds of each pass against that round's one call.",
     );
   }
   if (run.tokenizerRounds) {
@@ -325,18 +358,10 @@ async function main() {
   const crfTraining = trained ?? (existsSync(crfInfoPath) ? JSON.parse(readFileSync(crfInfoPath, 'utf8')) : null);
 
   const rows = toRows(measured, { sentences: texts.length, modelTokens });
-  const concurrencyResult = resultOf('concurrency')?.concurrency;
-  const concurrency = concurrencyResult
-    ? {
-        callers: concurrencyResult.callers,
-        sequential: texts.length / median(concurrencyResult.sequentialSeconds),
-        concurrent: texts.length / median(concurrencyResult.concurrentSeconds),
-        batched: rows.find((row) => row.id === 'native-fp32')?.sentencesPerSecond ?? null,
-      }
-    : null;
+  const concurrency = concurrencyOf(resultOf('concurrency')?.concurrency, texts.length, rows);
   const tokenizerRounds = resultOf('tokenizer')?.tokenizer?.rounds;
   const tokenizerTokensPerSecond = tokenizerRounds ? median(tokenizerRounds.map((r) => r.tokens / r.seconds)) : null;
-  const targets = targetsOf(rows, concurrency, tokenizerTokensPerSecond);
+  const targets = targetsOf(rows, concurrency, tokenizerTokensPerSecond, { project: ortVersion('project'), previous: ortVersion('previous') });
   // How close to the hardware: native-ner's arithmetic rate against a large MatMul's (a few seconds, own process).
   const hardware = await measureHardware(measured, texts).catch((/** @type {unknown} */ error) => {
     failures.push({ id: 'hardware', label: 'hardware table (MatMul peak)', error: error instanceof Error ? error.message : String(error) });
@@ -394,7 +419,7 @@ async function main() {
       'native-ner': version,
       'onnxruntime-node': packageVersion('onnxruntime-node'),
       '@huggingface/transformers': packageVersion('@huggingface/transformers'),
-      'onnxruntime-node (transformers.js)': ortVersion('transformers'),
+      'onnxruntime-node (previous pin, onnxruntime-node-1.29)': ortVersion('previous'),
       crfsuite: packageVersion('crfsuite'),
     },
     dataset: { file: relative(repoRoot, testFile), ...stats, modelTokens },

@@ -122,67 +122,70 @@ export function getBinding(): Binding {
 }
 
 /**
- * The npm package with ONNX Runtime 1.29's CUDA 13 provider libraries (installing it is the user's choice), and
- * the package it depends on, which holds the ONNX Runtime 1.29 library those providers were built against.
+ * CUDA without a network at install time: the npm package with ONNX Runtime 1.29's CUDA 13 provider libraries, and
+ * the package name under which a CUDA-enabled ONNX Runtime 1.29 build is installed beside it (onnxruntime-node's own
+ * 1.29.0 under an alias; the library of the providers' own dependency, com.github.asus4.onnxruntime, is built
+ * without CUDA). Installing both is the user's choice (docs/api.md, "CUDA").
  */
 export const CUDA_PROVIDERS_PACKAGE = 'com.github.asus4.onnxruntime.linux-x64-gpu';
-const CUDA_RUNTIME_PACKAGE = 'com.github.asus4.onnxruntime';
+export const CUDA_RUNTIME_PACKAGE = 'onnxruntime-node-1.29';
 const CUDA_PROVIDER_LIBRARIES = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'];
 
-/** Where a package's Linux x64 libraries are (the Unity layout of both asus4 packages); null when not installed. */
-function unityPluginDir(packageName: string, from?: string): string | null {
-  try {
-    const manifest = require.resolve(`${packageName}/package.json`, from ? { paths: [from] } : undefined);
-    return join(dirname(manifest), 'Plugins', 'Linux', 'x64');
-  } catch {
-    return null;
-  }
-}
-
-/** onnxruntime-node's library for this platform: the CPU path's ONNX Runtime. */
-function onnxruntimeNodeLibrary(): string {
+/** The ONNX Runtime library an onnxruntime-node package (or an alias of one) ships for this platform, or null. */
+function libraryOfPackage(packageName: string): string | null {
   let packageDir: string;
   try {
-    packageDir = dirname(require.resolve('onnxruntime-node/package.json'));
+    packageDir = dirname(require.resolve(`${packageName}/package.json`));
   } catch {
-    throw new NerError(
-      'ERR_RUNTIME_UNAVAILABLE',
-      'onnxruntime-node is not installed; run `npm install` or set NATIVE_NER_ORT_LIBRARY to libonnxruntime',
-    );
+    return null;
   }
   const dir = join(packageDir, 'bin', 'napi-v6', process.platform, process.arch);
   const library = existsSync(dir)
     ? readdirSync(dir).find((f) => /^(lib)?onnxruntime(\.so\.\d+|\.\d+\.dylib|\.dll)$/.test(f))
     : undefined;
-  if (!library) {
-    throw new NerError(
-      'ERR_RUNTIME_UNAVAILABLE',
-      `onnxruntime-node ships no ONNX Runtime library for ${process.platform}-${process.arch} in ${dir}; ` +
-        'set NATIVE_NER_ORT_LIBRARY to a libonnxruntime of version 1.21 or newer',
-    );
+  return library ? join(dir, library) : null;
+}
+
+/** onnxruntime-node's library for this platform: the CPU path's ONNX Runtime. */
+function onnxruntimeNodeLibrary(): string {
+  const library = libraryOfPackage('onnxruntime-node');
+  if (library) return library;
+  let installed = true;
+  try {
+    require.resolve('onnxruntime-node/package.json');
+  } catch {
+    installed = false;
   }
-  return join(dir, library);
+  throw new NerError(
+    'ERR_RUNTIME_UNAVAILABLE',
+    installed
+      ? `onnxruntime-node ships no ONNX Runtime library for ${process.platform}-${process.arch}; ` +
+          'set NATIVE_NER_ORT_LIBRARY to a libonnxruntime of version 1.21 or newer'
+      : 'onnxruntime-node is not installed; run `npm install` or set NATIVE_NER_ORT_LIBRARY to libonnxruntime',
+  );
 }
 
 /**
- * The CUDA path's ONNX Runtime: a library with CUDA provider libraries of its own version beside it. That is
- * onnxruntime-node's own when its install step fetched them (it is skipped by default, see .npmrc), else the CUDA
- * providers package's, with the ONNX Runtime library of the package it depends on. ONNX Runtime loads providers
- * from the directory of the library it runs from, so the second case is a directory of links to the three.
- * Null when neither is installed.
+ * The CUDA path's ONNX Runtime: a CUDA-enabled library with provider libraries of its own version beside it. That
+ * is onnxruntime-node's own when its install step fetched its CUDA providers (the default of an online npm install;
+ * this repository skips it, see .npmrc), else the CUDA providers package's with the 1.29 build installed as
+ * CUDA_RUNTIME_PACKAGE. ONNX Runtime loads providers from the directory of the library it runs from, so the second
+ * case is a directory of links to the three. Null when neither is installed.
  */
 function cudaLibrary(): string | null {
-  const cpuLibrary = onnxruntimeNodeLibrary();
-  if (CUDA_PROVIDER_LIBRARIES.every((f) => existsSync(join(dirname(cpuLibrary), f)))) return cpuLibrary;
+  const own = libraryOfPackage('onnxruntime-node');
+  if (own && CUDA_PROVIDER_LIBRARIES.every((f) => existsSync(join(dirname(own), f)))) return own;
   if (process.platform !== 'linux' || process.arch !== 'x64') return null;
-  const providersDir = unityPluginDir(CUDA_PROVIDERS_PACKAGE);
-  const runtimeDir = providersDir && unityPluginDir(CUDA_RUNTIME_PACKAGE, dirname(dirname(dirname(providersDir))));
-  if (!providersDir || !runtimeDir) return null;
-  const locate = (f: string) => [providersDir, runtimeDir].map((d) => join(d, f)).find((p) => existsSync(p));
-  const runtime = locate('libonnxruntime.so');
-  const providers = CUDA_PROVIDER_LIBRARIES.map(locate);
-  if (!runtime || providers.some((p) => p === undefined)) return null;
-  const links = [runtime, ...(providers as string[])];
+  let providersDir: string;
+  try {
+    providersDir = join(dirname(require.resolve(`${CUDA_PROVIDERS_PACKAGE}/package.json`)), 'Plugins', 'Linux', 'x64');
+  } catch {
+    return null;
+  }
+  const runtime = libraryOfPackage(CUDA_RUNTIME_PACKAGE);
+  const providers = CUDA_PROVIDER_LIBRARIES.map((f) => join(providersDir, f));
+  if (!runtime || !providers.every((p) => existsSync(p))) return null;
+  const links = [runtime, ...providers];
   const key = createHash('sha256').update(links.join('\n')).digest('hex').slice(0, 16);
   const bundle = join(tmpdir(), `native-ner-ort-${key}`);
   mkdirSync(bundle, { recursive: true });

@@ -19,7 +19,7 @@
 #   GPU_CHECK_BUDGET=SECONDS             the time all steps together may take (default 470)
 set -uo pipefail
 
-CUDA_PACKAGE_VERSION=0.4.9 # docs/api.md, "CUDA": ONNX Runtime 1.29's CUDA 13 build, matching onnxruntime-node 1.29.0
+CUDA_PACKAGE_VERSION=0.4.9 # docs/api.md, "CUDA": ONNX Runtime 1.29's CUDA 13 build, paired with the dev dependency onnxruntime-node-1.29
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO" || exit 2
 
@@ -103,6 +103,9 @@ if [ "$CPU_ONLY" -eq 0 ]; then
     step npm-install-cuda 180 npm install --no-save --ignore-scripts --no-audit --no-fund "$CUDA_PACKAGE@$CUDA_PACKAGE_VERSION" ||
       fail "could not install $CUDA_PACKAGE@$CUDA_PACKAGE_VERSION from npm (179 MB; see $RESULTS/npm-install-cuda.log)"
   fi
+  CUDA_RUNTIME="$(sed -n "s/^export const CUDA_RUNTIME_PACKAGE = '\([^']*\)'.*/\1/p" lib/native.ts)"
+  node -p "require('$CUDA_RUNTIME/package.json').version" >/dev/null 2>&1 ||
+    fail "$CUDA_RUNTIME (the CUDA-enabled ONNX Runtime 1.29 the providers pair with, a dev dependency) is not installed: run npm ci"
   PROVIDER="$(node -p "require('path').join(require('path').dirname(require.resolve('$CUDA_PACKAGE/package.json')), 'Plugins/Linux/x64/libonnxruntime_providers_cuda.so')")"
   [ -f "$PROVIDER" ] || fail "$CUDA_PACKAGE has no $PROVIDER"
   # The provider needs CUDA 13 and cuDNN 9 libraries; where ldd misses some, look where they are usually installed

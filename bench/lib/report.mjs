@@ -26,10 +26,33 @@ import { serveLoadMarkdown } from './serve-load-report.mjs';
  */
 
 /**
+ * Single-sentence calls (bench/systems/native-ner.mjs, measureConcurrency), in sentences/s: medians over rounds.
+ * `concurrentShare` is the median over rounds of concurrent / one call, both measured in the same process.
+ * @typedef {object} Concurrency
+ * @property {number} callers
+ * @property {number} sequential
+ * @property {number} concurrent
+ * @property {number} waves
+ * @property {number} oneCall
+ * @property {number} concurrentShare
+ * @property {number | null} batched the native-fp32 row (its own process)
+ * @property {{ concurrent: PassShape; oneCall: PassShape }} shape engine counters of the first round's passes
+ */
+
+/**
+ * @typedef {object} PassShape
+ * @property {number} batches
+ * @property {number} rowsPerBatch
+ * @property {number} padding padded over real tokens
+ * @property {number} inferenceSeconds
+ * @property {number} decodeSeconds
+ */
+
+/**
  * @typedef {object} Report
  * @property {string[]} header lines above the tables
  * @property {Row[]} rows
- * @property {{ sequential: number; concurrent: number; batched: number | null; callers: number } | null} concurrency sentences/s
+ * @property {Concurrency | null} concurrency
  * @property {number | null} tokenizerTokensPerSecond
  * @property {Target[]} targets
  * @property {import('./types.js').ServeLoadResult | null} [serveLoad] latency under load (bench/systems/serve-load.mjs)
@@ -70,9 +93,10 @@ const num = (value, digits = 0) =>
  * @param {Row[]} rows
  * @param {Report['concurrency']} concurrency
  * @param {number | null} tokenizerTokensPerSecond
+ * @param {{ project: string; previous: string }} ortVersions the CPU path's ONNX Runtime and the previous pin
  * @returns {Target[]}
  */
-export function targetsOf(rows, concurrency, tokenizerTokensPerSecond) {
+export function targetsOf(rows, concurrency, tokenizerTokensPerSecond, ortVersions) {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const speed = (/** @type {string} */ id) => byId.get(id)?.sentencesPerSecond;
   const fastest = (/** @type {string[]} */ ids) => {
@@ -109,10 +133,17 @@ export function targetsOf(rows, concurrency, tokenizerTokensPerSecond) {
       met: f1Delta === undefined ? null : Math.abs(f1Delta) <= 0.5,
     },
     ratio(
+      `${concurrency?.callers ?? 64} concurrent callers / one call of every sentence (native-ner fp32, same process)`,
+      concurrency?.concurrentShare,
+      0.9,
+    ),
+    ratio(
       `${concurrency?.callers ?? 64} concurrent / sequential single-sentence calls (native-ner fp32)`,
       concurrency ? concurrency.concurrent / concurrency.sequential : undefined,
       3,
     ),
+    ratio(`native-ner fp32 on ORT ${ortVersions.project} / on ORT ${ortVersions.previous} (throughput)`, over(speed('native-fp32'), speed('native-fp32-ort-previous')), 1),
+    ratio(`native-ner int8 on ORT ${ortVersions.project} / on ORT ${ortVersions.previous} (throughput)`, over(speed('native-int8'), speed('native-int8-ort-previous')), 1),
     {
       measure: 'tokenizer alone, one thread (tokens/s)',
       value: tokenizerTokensPerSecond,
@@ -221,16 +252,22 @@ export function toMarkdown(report) {
   if (scored.length > 0) sections.push(accuracyTable);
   const { concurrency } = report;
   if (concurrency) {
+    const shape = (/** @type {PassShape} */ p) =>
+      `${num(p.batches)} batches of ${num(p.rowsPerBatch, 1)} sentences, padding ×${num(p.padding, 3)}, ` +
+      `${num(p.inferenceSeconds, 2)} s in ONNX Runtime, ${num(p.decodeSeconds, 2)} s decoding`;
     sections.push(
       table(
-        ['native-ner fp32 (viterbi, average), one sentence per call', 'sentences/s'],
+        ['native-ner fp32 (viterbi, average), one sentence per call, one process', 'sentences/s', 'of one call'],
         [
-          ['sequential: each call awaited before the next', num(concurrency.sequential)],
-          [`${concurrency.callers} concurrent callers (Promise.all over ${concurrency.callers} at a time)`, num(concurrency.concurrent)],
-          ...(concurrency.batched === null ? [] : [['for comparison: all sentences in one call', num(concurrency.batched)]]),
+          ['sequential: each call awaited before the next', num(concurrency.sequential), `${num((100 * concurrency.sequential) / concurrency.oneCall)}%`],
+          [`${concurrency.callers} concurrent callers, each sending its next sentence when its last returns`, num(concurrency.concurrent), `${num(100 * concurrency.concurrentShare)}%`],
+          [`waves of ${concurrency.callers} calls awaited together (Promise.all), the engine drained between waves`, num(concurrency.waves), `${num((100 * concurrency.waves) / concurrency.oneCall)}%`],
+          ['all sentences in one call', num(concurrency.oneCall), '100%'],
         ],
-        'lr',
+        'lrr',
       ),
+      `Where the concurrent callers' time goes (engine stats() of the first round): concurrent: ${shape(concurrency.shape.concurrent)}; ` +
+        `one call: ${shape(concurrency.shape.oneCall)}.`,
     );
   }
   if (report.serveLoad) sections.push(serveLoadMarkdown(report.serveLoad));

@@ -28,10 +28,16 @@ export function mergeRounds(rounds) {
   }
   if (first.scores) merged.f1ByRound = rounds.map((r) => r.scores?.overall.f1 ?? NaN);
   if (first.concurrency) {
+    const all = (/** @type {keyof Omit<import('./types.js').ConcurrencyResult, 'callers'>} */ key) =>
+      /** @type {any[]} */ (rounds.flatMap((r) => /** @type {any[]} */ (r.concurrency?.[key] ?? [])));
     merged.concurrency = {
       callers: first.concurrency.callers,
-      sequentialSeconds: rounds.flatMap((r) => r.concurrency?.sequentialSeconds ?? []),
-      concurrentSeconds: rounds.flatMap((r) => r.concurrency?.concurrentSeconds ?? []),
+      sequentialSeconds: all('sequentialSeconds'),
+      concurrentSeconds: all('concurrentSeconds'),
+      wavesSeconds: all('wavesSeconds'),
+      oneCallSeconds: all('oneCallSeconds'),
+      concurrentStats: all('concurrentStats'),
+      oneCallStats: all('oneCallStats'),
     };
   }
   if (first.tokenizer) merged.tokenizer = { rounds: rounds.flatMap((r) => r.tokenizer?.rounds ?? []) };

@@ -28,8 +28,11 @@ export interface SystemSpec {
   modelFile?: string;
   decoding?: 'viterbi' | 'argmax';
   aggregation?: 'average';
-  /** Which onnxruntime-node copy the bare loop loads: the project's, or the one transformers.js brings. */
-  ortPackage?: 'project' | 'transformers';
+  /**
+   * Which ONNX Runtime the bare loop (ort-loop) or native-ner (native) runs on: the project's onnxruntime-node (the
+   * default), or the previous pin kept as the dev dependency onnxruntime-node-1.29, to show the choice.
+   */
+  ortPackage?: 'project' | 'previous';
   /** transformers.js dtype: 'fp32' loads onnx/model.onnx, 'q8' onnx/model_quantized.onnx. */
   dtype?: 'fp32' | 'q8';
   /** transformers.js: the local model root (env.localModelPath) holding the model under `hfModelName`. */
@@ -80,11 +83,36 @@ export interface ChildResult {
   /** Strict span scores of the timed pass; absent for systems that produce no entities. */
   scores?: SpanScores;
   batchSearch?: { trials: BatchTrial[]; chosen: BatchSetting };
-  concurrency?: { callers: number; sequentialSeconds: number[]; concurrentSeconds: number[] };
+  concurrency?: ConcurrencyResult;
   tokenizer?: { rounds: { tokens: number; seconds: number }[] };
   training?: { sentences: number; iterations: number; seconds: number };
   /** native-ner: its stats() after the timed pass (reset before it): real and padded tokens the model ran. */
   engineStats?: { texts: number; windows: number; batches: number; tokens: number; paddedTokens: number };
+}
+
+/** native-ner's engine counters of one pass (stats(), reset before it). */
+export interface PassStats {
+  batches: number;
+  windows: number;
+  tokens: number;
+  paddedTokens: number;
+  inferenceSeconds: number;
+  decodeSeconds: number;
+}
+
+/**
+ * Single-sentence calls against one call of every sentence, in one process, each pass once per round: awaited one
+ * by one; `callers` callers each sending its next sentence when its last returns (a server's load); waves of
+ * `callers` calls awaited together (Promise.all); and all sentences in one call.
+ */
+export interface ConcurrencyResult {
+  callers: number;
+  sequentialSeconds: number[];
+  concurrentSeconds: number[];
+  wavesSeconds: number[];
+  oneCallSeconds: number[];
+  concurrentStats: PassStats[];
+  oneCallStats: PassStats[];
 }
 
 /** A system's rounds merged: what the report reads. */

@@ -1,6 +1,7 @@
 // native-ner itself, through its public API as compiled in dist/.
 import { relative } from 'node:path';
 import { loadProject, modelDir, repoRoot } from '../lib/paths.mjs';
+import { ortLibraryOf } from './ort-loop.mjs';
 
 /** @typedef {import('../lib/types.js').SystemSpec} SystemSpec */
 /** @typedef {import('../../dist/index.js').ExtractOptions} ExtractOptions */
@@ -8,7 +9,9 @@ import { loadProject, modelDir, repoRoot } from '../lib/paths.mjs';
 /** @param {SystemSpec} spec */
 async function load(spec) {
   const { NativeNer } = loadProject();
-  const ner = await NativeNer.load(modelDir, { modelFile: spec.modelFile });
+  // The previous pin runs through ortLibraryPath; the project's is native-ner's own choice for the CPU.
+  const ortLibraryPath = spec.ortPackage === 'previous' ? ortLibraryOf('previous') : undefined;
+  const ner = await NativeNer.load(modelDir, { modelFile: spec.modelFile, ortLibraryPath });
   /** @type {ExtractOptions} */
   const options = { decoding: spec.decoding, aggregation: spec.aggregation };
   return { ner, options };
@@ -41,29 +44,62 @@ export async function openNativeNer(spec, texts) {
   };
 }
 
-/** Concurrent callers per wave in the concurrency measurement. */
+/** Callers in flight in the concurrency measurement. */
 export const CALLERS = 64;
 
 /**
- * Single-sentence calls over all texts: awaited one by one, then 64 callers at a time (Promise.all).
+ * One sentence per call over all texts, four ways in this one process (so the ratios compare like with like):
+ * awaited one by one; CALLERS callers each sending its next sentence as soon as its last returns, as a server's
+ * requests arrive; CALLERS calls at a time awaited together (Promise.all waves, where the engine drains between
+ * waves); and, for comparison, all sentences in one call.
  * @param {SystemSpec} spec
  * @param {string[]} texts
  * @param {import('../lib/measure.mjs').Progress} progress
+ * @returns {Promise<import('../lib/types.js').ConcurrencyResult>}
  */
 export async function measureConcurrency(spec, texts, progress) {
   const { ner, options } = await load(spec);
   await Promise.all(texts.slice(0, CALLERS).map((text) => ner.extract(text, options)));
+  await ner.extract(texts.slice(0, 512), options);
 
-  progress(0.1, 'sequential calls');
-  let start = performance.now();
-  for (const text of texts) await ner.extract(text, options);
-  const sequentialSeconds = [(performance.now() - start) / 1000];
+  /** @param {() => Promise<unknown>} pass */
+  const timed = async (pass) => {
+    ner.resetStats();
+    const start = performance.now();
+    await pass();
+    const seconds = (performance.now() - start) / 1000;
+    const { batches, windows, tokens, paddedTokens, inferenceSeconds, decodeSeconds } = ner.stats();
+    return { seconds, stats: { batches, windows, tokens, paddedTokens, inferenceSeconds, decodeSeconds } };
+  };
 
-  progress(0.6, `${CALLERS} concurrent callers`);
-  start = performance.now();
-  for (let from = 0; from < texts.length; from += CALLERS) {
-    await Promise.all(texts.slice(from, from + CALLERS).map((text) => ner.extract(text, options)));
-  }
-  const concurrentSeconds = [(performance.now() - start) / 1000];
-  return { callers: CALLERS, sequentialSeconds, concurrentSeconds };
+  progress(0.05, 'one call of every sentence');
+  const oneCall = await timed(() => ner.extract(texts, options));
+  progress(0.2, 'sequential calls');
+  const sequential = await timed(async () => {
+    for (const text of texts) await ner.extract(text, options);
+  });
+  progress(0.55, `${CALLERS} concurrent callers`);
+  const concurrent = await timed(async () => {
+    let next = 0;
+    const caller = async () => {
+      while (next < texts.length) await ner.extract(texts[next++], options);
+    };
+    await Promise.all(Array.from({ length: CALLERS }, caller));
+  });
+  progress(0.8, `waves of ${CALLERS} calls`);
+  const waves = await timed(async () => {
+    for (let from = 0; from < texts.length; from += CALLERS) {
+      await Promise.all(texts.slice(from, from + CALLERS).map((text) => ner.extract(text, options)));
+    }
+  });
+  await ner.dispose();
+  return {
+    callers: CALLERS,
+    sequentialSeconds: [sequential.seconds],
+    concurrentSeconds: [concurrent.seconds],
+    wavesSeconds: [waves.seconds],
+    oneCallSeconds: [oneCall.seconds],
+    concurrentStats: [concurrent.stats],
+    oneCallStats: [oneCall.stats],
+  };
 }

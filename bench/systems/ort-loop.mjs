@@ -1,7 +1,7 @@
 // The floor: onnxruntime-node alone over length-sorted batches of the native tokenizer's ids, padded to the
 // longest text of each batch. Feeds are built before the clock starts, so a pass costs the model and nothing else.
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadProject, modelDir, requireFromRepo } from '../lib/paths.mjs';
 
 /** @typedef {typeof import('onnxruntime-node')} Ort */
@@ -10,18 +10,27 @@ import { loadProject, modelDir, requireFromRepo } from '../lib/paths.mjs';
 export const BATCH_SIZE = 64;
 export const INTRA_OP_THREADS = 2;
 
-/** @param {'project' | 'transformers'} which */
-function requireFor(which) {
-  return which === 'transformers' ? createRequire(requireFromRepo.resolve('@huggingface/transformers')) : requireFromRepo;
+/** The npm name of each ONNX Runtime the harness compares (package.json: the dependency and the previous pin). */
+const ORT_PACKAGES = { project: 'onnxruntime-node', previous: 'onnxruntime-node-1.29' };
+
+/**
+ * Version of the project's onnxruntime-node (the library native-ner loads on the CPU) or of the previous pin. Read
+ * from package.json: loading both bindings in one process fails, as both are libonnxruntime.so.1.
+ * @param {'project' | 'previous'} which
+ */
+export function ortVersion(which) {
+  return /** @type {{ version: string }} */ (requireFromRepo(`${ORT_PACKAGES[which]}/package.json`)).version;
 }
 
 /**
- * Version of the project's onnxruntime-node (the library native-ner loads) or of the copy transformers.js
- * depends on. Read from package.json: loading both bindings in one process fails, as both are libonnxruntime.so.1.
- * @param {'project' | 'transformers'} which
+ * The ONNX Runtime library file of that package for this platform, for native-ner's ortLibraryPath.
+ * @param {'project' | 'previous'} which
  */
-export function ortVersion(which) {
-  return /** @type {{ version: string }} */ (requireFor(which)('onnxruntime-node/package.json')).version;
+export function ortLibraryOf(which) {
+  const dir = join(dirname(requireFromRepo.resolve(`${ORT_PACKAGES[which]}/package.json`)), 'bin', 'napi-v6', process.platform, process.arch);
+  const file = readdirSync(dir).find((f) => /^(lib)?onnxruntime(\.so\.\d+|\.\d+\.dylib|\.dll)$/.test(f));
+  if (!file) throw new Error(`no ONNX Runtime library in ${dir}`);
+  return join(dir, file);
 }
 
 /**
@@ -31,7 +40,7 @@ export function ortVersion(which) {
  */
 export async function openOrtLoop(spec, texts) {
   const which = spec.ortPackage ?? 'project';
-  const ort = /** @type {Ort} */ (requireFor(which)('onnxruntime-node'));
+  const ort = /** @type {Ort} */ (requireFromRepo(ORT_PACKAGES[which]));
   const version = ortVersion(which);
   const { Tokenizer } = loadProject();
   const tokenizer = Tokenizer.fromFile(join(modelDir, 'tokenizer.json'));

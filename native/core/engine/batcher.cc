@@ -7,10 +7,11 @@
 namespace nn {
 namespace {
 
-// What one more model run costs, in padded tokens. Measured on the shared BERT (4 layers, H 256; minimum over
-// repeated runs of n equal rows, n = 1..32): about 0.2 ms of fixed work per Run against 41 us per padded token in
-// fp32 and 17 us in int8, i.e. 5 and 12 tokens. Padding, not the number of runs, is what costs.
-constexpr size_t kBatchCostTokens = 8;
+// What one more model run costs, in padded tokens: its fixed work (about 0.2 ms per Run on the shared 4-layer BERT)
+// plus the lower efficiency of small matrix products. Measured as the minimum over repeated runs of n equal rows of
+// 24 tokens: 46 us per padded token for n = 4, 45 for 8, 42 for 16, 41 for 32 (fp32; int8 17 us at 32), which is
+// 11 to 20 tokens of extra cost per batch in the range concurrent calls produce.
+constexpr size_t kBatchCostTokens = 16;
 
 }  // namespace
 

@@ -113,7 +113,9 @@ InferenceSession::InferenceSession(const OrtRuntime& runtime, const std::string&
       throw Error(ErrorCode::kRuntimeUnavailable,
                   "device 'cuda' is not available: " + cuda_problem +
                       ". It needs an NVIDIA GPU and driver, the CUDA 13 and cuDNN 9 libraries on the library path, and "
-                      "ONNX Runtime's CUDA provider libraries next to libonnxruntime (npm install com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9); "
+                      "ONNX Runtime's CUDA provider libraries next to a CUDA-enabled libonnxruntime of their version (docs/api.md, "
+                      "\"CUDA\": onnxruntime-node's own install step, or npm install "
+                      "com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9 onnxruntime-node-1.29@npm:onnxruntime-node@1.29.0); "
                       "device 'auto' falls back to the CPU instead");
     }
     device_note_ = "CUDA not used: " + cuda_problem;
