@@ -44,7 +44,7 @@ async function measure(spec) {
     return { ...base, loadSeconds: 0, peakRssMB: peakRssMB(), training };
   }
   if (spec.kind === 'tokenizer') {
-    const tokenizer = measureTokenizer(texts, progress);
+    const tokenizer = await measureTokenizer(texts, progress);
     return { ...base, loadSeconds: 0, peakRssMB: peakRssMB(), tokenizer };
   }
   if (spec.kind === 'concurrency') {

@@ -237,12 +237,30 @@ function concurrencyOf(result, sentences, rows) {
 }
 
 /**
+ * Each tokenizer model's median single-thread speed, native-ner's and Hugging Face's, in tokens/s.
+ * @param {import('./lib/types.js').TokenizerRound[] | undefined} rounds
+ * @returns {import('./lib/report.mjs').TokenizerSpeed[]}
+ */
+function tokenizerSpeedsOf(rounds) {
+  if (!rounds) return [];
+  const models = [...new Set(rounds.map((r) => r.model))];
+  return models.map((model) => {
+    const of = rounds.filter((r) => r.model === model);
+    return {
+      model,
+      native: median(of.map((r) => r.native.tokens / r.native.seconds)),
+      reference: median(of.map((r) => r.reference.tokens / r.reference.seconds)),
+    };
+  });
+}
+
+/**
  * What a reader needs to interpret the tables: how each system was run, and anything that makes a figure suspect.
  * @param {object} run
  * @param {{ spec: SystemSpec; result: Measured }[]} run.measured
  * @param {Settings} run.settings
  * @param {import('./lib/report.mjs').Report['concurrency']} run.concurrency
- * @param {{ tokens: number; seconds: number }[] | undefined} run.tokenizerRounds
+ * @param {import('./lib/types.js').TokenizerRound[] | undefined} run.tokenizerRounds
  * @param {{ sentences: number; iterations: number; seconds: number } | null} run.crfTraining
  * @param {boolean} run.crfTrainedNow
  * @param {boolean} run.crfIsFull
@@ -315,9 +333,12 @@ function notesOf(run) {
   }
   if (run.tokenizerRounds) {
     notes.push(
-      'Tokenizer: Tokenizer.countTokens over the test texts on the JS thread for at least 1 s per round, median over rounds; ' +
-        'WordPiece tokens without [CLS]/[SEP].',
+      'Tokenizers: over the test texts on the JS thread for at least 1 s each per round, median over rounds; tokens without ' +
+        'special tokens. native-ner: Tokenizer.countTokens (one native call, no result objects). Hugging Face: the npm package ' +
+        '`tokenizers` (its Rust library), encodeBatch with RAYON_NUM_THREADS=1, reading each Encoding\'s length.',
     );
+    const differing = [...new Set(run.tokenizerRounds.filter((r) => !r.sameCount).map((r) => r.model))];
+    if (differing.length > 0) notes.push(`**Warning: the two libraries counted different tokens for ${differing.join(', ')}.**`);
   }
   return [...notes, ...run.childOutput];
 }
@@ -360,8 +381,8 @@ async function main() {
   const rows = toRows(measured, { sentences: texts.length, modelTokens });
   const concurrency = concurrencyOf(resultOf('concurrency')?.concurrency, texts.length, rows);
   const tokenizerRounds = resultOf('tokenizer')?.tokenizer?.rounds;
-  const tokenizerTokensPerSecond = tokenizerRounds ? median(tokenizerRounds.map((r) => r.tokens / r.seconds)) : null;
-  const targets = targetsOf(rows, concurrency, tokenizerTokensPerSecond, { project: ortVersion('project'), previous: ortVersion('previous') });
+  const tokenizerSpeeds = tokenizerSpeedsOf(tokenizerRounds);
+  const targets = targetsOf(rows, concurrency, tokenizerSpeeds, { project: ortVersion('project'), previous: ortVersion('previous') });
   // How close to the hardware: native-ner's arithmetic rate against a large MatMul's (a few seconds, own process).
   const hardware = await measureHardware(measured, texts).catch((/** @type {unknown} */ error) => {
     failures.push({ id: 'hardware', label: 'hardware table (MatMul peak)', error: error instanceof Error ? error.message : String(error) });
@@ -404,7 +425,7 @@ async function main() {
     loadedAddons,
   });
 
-  const markdown = toMarkdown({ header, rows, concurrency, tokenizerTokensPerSecond, targets, serveLoad, hardware, notes, failures });
+  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, targets, serveLoad, hardware, notes, failures });
   process.stdout.write(markdown);
 
   // Only a full run of every system replaces the committed results.
@@ -429,7 +450,7 @@ async function main() {
       return { label: spec.label, spec, ...result, sentencesPerSecond: row?.sentencesPerSecond, tokensPerSecond: row?.tokensPerSecond };
     }),
     concurrency,
-    tokenizerTokensPerSecond,
+    tokenizerSpeeds,
     otherCpuShare,
     serveLoad,
     crfTraining,

@@ -84,10 +84,19 @@ export interface ChildResult {
   scores?: SpanScores;
   batchSearch?: { trials: BatchTrial[]; chosen: BatchSetting };
   concurrency?: ConcurrencyResult;
-  tokenizer?: { rounds: { tokens: number; seconds: number }[] };
+  tokenizer?: { rounds: TokenizerRound[] };
   training?: { sentences: number; iterations: number; seconds: number };
   /** native-ner: its stats() after the timed pass (reset before it): real and padded tokens the model ran. */
   engineStats?: { texts: number; windows: number; batches: number; tokens: number; paddedTokens: number };
+}
+
+/** One tokenizer model's single-thread speed: native-ner's and Hugging Face's (Node binding) over the same texts. */
+export interface TokenizerRound {
+  model: 'WordPiece' | 'BPE' | 'Unigram';
+  native: { tokens: number; seconds: number };
+  reference: { tokens: number; seconds: number };
+  /** Whether both counted the same tokens over the texts. */
+  sameCount: boolean;
 }
 
 /** native-ner's engine counters of one pass (stats(), reset before it). */
