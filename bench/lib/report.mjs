@@ -34,6 +34,9 @@ import { serveLoadMarkdown } from './serve-load-report.mjs';
  * @property {number} concurrent
  * @property {number} waves
  * @property {number} oneCall
+ * @property {number} capped one call with batchSize capped at the concurrent pass's mean batch
+ * @property {number} cappedRows that cap (median over rounds)
+ * @property {number} cappedShare median over rounds of capped / one call
  * @property {number} concurrentShare
  * @property {number | null} batched the native-fp32 row (its own process)
  * @property {{ concurrent: PassShape; oneCall: PassShape }} shape engine counters of the first round's passes
@@ -270,6 +273,7 @@ export function toMarkdown(report) {
           [`${concurrency.callers} concurrent callers, each sending its next sentence when its last returns`, num(concurrency.concurrent), `${num(100 * concurrency.concurrentShare)}%`],
           [`waves of ${concurrency.callers} calls awaited together (Promise.all), the engine drained between waves`, num(concurrency.waves), `${num((100 * concurrency.waves) / concurrency.oneCall)}%`],
           ['all sentences in one call', num(concurrency.oneCall), '100%'],
+          [`all sentences in one call, batches capped at ${num(concurrency.cappedRows)} (the concurrent callers' mean batch)`, num(concurrency.capped), `${num(100 * concurrency.cappedShare)}%`],
         ],
         'lrr',
       ),

@@ -36,6 +36,8 @@ export function mergeRounds(rounds) {
       concurrentSeconds: all('concurrentSeconds'),
       wavesSeconds: all('wavesSeconds'),
       oneCallSeconds: all('oneCallSeconds'),
+      cappedSeconds: all('cappedSeconds'),
+      cappedRows: all('cappedRows'),
       concurrentStats: all('concurrentStats'),
       oneCallStats: all('oneCallStats'),
     };

@@ -120,6 +120,9 @@ export interface ConcurrencyResult {
   concurrentSeconds: number[];
   wavesSeconds: number[];
   oneCallSeconds: number[];
+  /** One call with batchSize capped at the concurrent pass's mean batch (cappedRows), to tell batch size from overhead. */
+  cappedSeconds: number[];
+  cappedRows: number[];
   concurrentStats: PassStats[];
   oneCallStats: PassStats[];
 }
