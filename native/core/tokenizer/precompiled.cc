@@ -96,6 +96,8 @@ PrecompiledCharsMap::PrecompiledCharsMap(std::string blob) {
   strings_ = blob.substr(4 + 4 * unit_count);
   if (!IsValidUtf8(strings_)) Invalid("the replacement strings are not valid UTF-8");
   Validate();
+  std::string_view replacement;
+  for (char c = 0; c < 0x7F; ++c) keeps_ascii_[static_cast<size_t>(c)] = !Transform(std::string_view(&c, 1), &replacement);
 }
 
 PrecompiledCharsMap PrecompiledCharsMap::FromBase64(std::string_view base64) {
@@ -196,6 +198,16 @@ bool PrecompiledCharsMap::Normalize(std::u32string_view text, Transformations* o
   std::string bytes;
   std::string_view replacement;
   for (size_t begin = 0; begin < text.size();) {
+    // Most text is ASCII: a character followed by ASCII (not a CR LF pair) is a cluster of its own, and the
+    // charsmap's answer for it was looked up at load.
+    const char32_t first = text[begin];
+    const bool alone = begin + 1 == text.size() ||
+                       (text[begin + 1] < 0x7F && !(first == '\r' && text[begin + 1] == '\n'));
+    if (alone && KeepsAscii(first)) {
+      out->emplace_back(first, 0);
+      ++begin;
+      continue;
+    }
     const size_t end = unicode::GraphemeClusterEnd(text, begin);
     size_t length = 0;
     for (size_t i = begin; i < end && length < 6; ++i) length += Utf8Length(text[i]);

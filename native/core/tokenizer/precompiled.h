@@ -44,11 +44,17 @@ class PrecompiledCharsMap {
   // the identity anyway). Never fails; code points are taken as they are (no validation).
   bool Normalize(std::u32string_view text, Transformations* out) const;
 
+  // Whether the charsmap has no rule for the one-byte chunk `c` (c < 0x7F): then an ASCII character that is
+  // a grapheme cluster of its own (followed by another ASCII character other than a CR LF pair, or by
+  // nothing) comes out of Normalize unchanged. False for everything else. Decided once at load.
+  bool KeepsAscii(char32_t c) const { return c < 0x7F && keeps_ascii_[c]; }
+
  private:
   void Validate() const;
 
   std::vector<uint32_t> units_;  // the double array
   std::string strings_;          // the NUL-separated replacements
+  bool keeps_ascii_[0x7F] = {};  // by byte: Transform finds no rule for that byte alone
 };
 
 }  // namespace nn

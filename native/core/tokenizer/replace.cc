@@ -17,10 +17,7 @@ void ReplaceNormalizer::Apply(const NormalizedText& in, uint32_t origin, Normali
   pattern_->FindAll(code_points, &matches);
   size_t copied = 0;  // input characters handled so far
   for (const RegexMatch& match : matches) {
-    for (; copied < match.begin; ++copied) {
-      const NormalizedChar& c = in.chars[copied];
-      AppendNormalizedChar(c.code_point, c.start, c.end, out);
-    }
+    AppendNormalizedRange(in, copied, match.begin, out);
     // Inserted after the match: the span of its last character, or of the one before an empty match.
     uint32_t start = origin;
     uint32_t end = origin;
@@ -31,10 +28,7 @@ void ReplaceNormalizer::Apply(const NormalizedText& in, uint32_t origin, Normali
     for (char32_t c : content_) AppendNormalizedChar(c, start, end, out);
     copied = match.end;
   }
-  for (; copied < in.chars.size(); ++copied) {
-    const NormalizedChar& c = in.chars[copied];
-    AppendNormalizedChar(c.code_point, c.start, c.end, out);
-  }
+  AppendNormalizedRange(in, copied, in.chars.size(), out);
   if (code_points.capacity() > (1 << 16)) std::u32string().swap(code_points);
   if (matches.capacity() > (1 << 16)) std::vector<RegexMatch>().swap(matches);
 }

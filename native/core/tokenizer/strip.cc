@@ -14,10 +14,7 @@ void StripNormalizer::Apply(const NormalizedText& in, uint32_t origin, Normalize
   if (right_) {
     while (end > begin && unicode::IsWhitespace(in.chars[end - 1].code_point)) --end;
   }
-  for (size_t k = begin; k < end; ++k) {
-    const NormalizedChar& c = in.chars[k];
-    AppendNormalizedChar(c.code_point, c.start, c.end, out);
-  }
+  AppendNormalizedRange(in, begin, end, out);
 }
 
 }  // namespace nn

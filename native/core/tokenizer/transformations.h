@@ -42,4 +42,17 @@ inline void AppendNormalizedChar(char32_t code_point, uint32_t start, uint32_t e
   utf::AppendUtf8(code_point, &out->utf8);
 }
 
+// Appends characters [begin, end) of `in` as they are (spans and UTF-8 bytes copied in bulk).
+inline void AppendNormalizedRange(const NormalizedText& in, size_t begin, size_t end, NormalizedText* out) {
+  if (begin >= end) return;
+  const uint32_t from = in.chars[begin].byte_offset;
+  const uint32_t to = static_cast<uint32_t>(out->utf8.size());
+  out->utf8.append(in.utf8, from, in.ByteOffset(end) - from);
+  const size_t first = out->chars.size();
+  out->chars.insert(out->chars.end(), in.chars.begin() + begin, in.chars.begin() + end);
+  if (from != to) {
+    for (size_t k = first; k < out->chars.size(); ++k) out->chars[k].byte_offset = out->chars[k].byte_offset - from + to;
+  }
+}
+
 }  // namespace nn
