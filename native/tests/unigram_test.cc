@@ -99,6 +99,30 @@ TEST("unigram", "duplicate pieces: the last id wins for lookups and the Viterbi,
   CHECK_EQ(Pieces(model, "a"), Shown{"2@0-1"});
 }
 
+TEST("unigram", "the per-thread word cache: each model its own results, appended after what *out holds") {
+  const UnigramModel first(Vocab{{"<unk>", 0.0}, {"a", -1.0}, {"b", -1.0}, {"ab", -3.0}}, 0, false);
+  const UnigramModel second(Vocab{{"<unk>", 0.0}, {"a", -1.0}, {"b", -1.0}, {"ab", -1.0}}, 0, false);
+  for (int round = 0; round < 3; ++round) {  // the first round fills the cache, the others read it
+    CHECK_EQ(Pieces(first, "ab"), (Shown{"1@0-1", "2@1-2"}));
+    CHECK_EQ(Pieces(second, "ab"), Shown{"3@0-2"});
+    std::vector<UnigramPiece> pieces{UnigramPiece{9, 0, 1}};
+    CHECK(second.Tokenize("ab", &pieces));
+    CHECK_EQ(pieces.size(), size_t{2});
+    CHECK_EQ(pieces[1].id, 3);
+    // Words too long to cache give the same pieces.
+    const std::string long_word(300, 'a');
+    pieces.clear();
+    CHECK(first.Tokenize(long_word, &pieces));
+    CHECK_EQ(pieces.size(), size_t{300});
+  }
+  // A failed word is not cached: it fails again.
+  const UnigramModel no_unk(Vocab{{"a", -1.0}}, UnigramModel::kNoUnk, false);
+  std::vector<UnigramPiece> pieces;
+  CHECK(!no_unk.Tokenize("ax", &pieces));
+  CHECK(!no_unk.Tokenize("ax", &pieces));
+  CHECK(pieces.empty());
+}
+
 TEST("unigram", "invalid UTF-8 words: every byte covered, nothing read past the end") {
   const UnigramModel model(Vocab{{"<unk>", 0.0}, {"a", -1.0}}, 0, false);
   CHECK_EQ(Pieces(model, std::string("a\xC3", 2)), (Shown{"1@0-1", "0@1-2"}));

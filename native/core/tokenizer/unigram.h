@@ -26,6 +26,8 @@ namespace json {
 class Value;
 }
 
+struct UnigramScratch;  // per-thread buffers and word cache (unigram.cc)
+
 // One token of a word: its vocabulary id and the bytes of the word it covers, [byte_begin, byte_end).
 struct UnigramPiece {
   int32_t id;
@@ -53,7 +55,8 @@ class UnigramModel {
   // unknown piece and the model has no unk_id (HF fails the encode then: "Encountered an unknown token but
   // `unk_id` is missing"). An empty word appends nothing. Invalid UTF-8 never reads out of bounds: a byte
   // that does not start a well-formed character counts as a one-byte character. Thread-safe (per-thread
-  // scratch buffers); allocates nothing once warm except when *out grows.
+  // scratch buffers); allocates nothing once warm except when *out grows or a word enters the per-thread
+  // cache of recent words (which changes nothing but speed).
   [[nodiscard]] bool Tokenize(std::string_view utf8_word, std::vector<UnigramPiece>* out) const;
 
   size_t vocab_size() const { return pieces_.size(); }
@@ -77,6 +80,8 @@ class UnigramModel {
     int32_t id;     // piece id when a piece ends here, else -1
   };
   void BuildTrie();
+  // Tokenize without the cache; `scratch` is the calling thread's.
+  bool TokenizeUncached(std::string_view utf8_word, UnigramScratch* scratch, std::vector<UnigramPiece>* out) const;
 
   std::vector<std::string> pieces_;
   std::vector<double> scores_;
@@ -85,6 +90,7 @@ class UnigramModel {
   int32_t unk_id_;
   bool byte_fallback_;
   double unk_score_;
+  uint64_t cache_owner_;  // tells this model's entries in the per-thread word cache from others'
 };
 
 }  // namespace nn
