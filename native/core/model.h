@@ -40,7 +40,8 @@ class Model {
   const Head& head() const { return *head_; }
   const SubwordRule& subwords() const { return subwords_; }
   const OrtRuntime& runtime() const { return *runtime_; }
-  // The most tokens (special tokens included) one model input may hold, e.g. 512 for BERT.
+  // The most tokens (special tokens included) one model input may hold: the positions a text may use, capped by
+  // tokenizer_config.json's model_max_length (512 for BERT, and for RoBERTa's 514-row position table).
   size_t max_tokens() const { return max_tokens_; }
   const std::string& model_path() const { return model_path_; }
   // Loadable but suspect: what a user should know about this model directory (e.g. a tokenizer without special

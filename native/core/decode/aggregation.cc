@@ -25,9 +25,11 @@ Decoding ParseDecoding(std::string_view name) {
   throw Error(ErrorCode::kInvalidArgument, "unknown decoding '" + std::string(name) + "'; expected argmax or viterbi");
 }
 
-SubwordRule SubwordRule::FromTokenizer(const Tokenizer& tokenizer) {
+SubwordRule SubwordRule::FromTokenizer(const Tokenizer& tokenizer, int32_t unk_id) {
   SubwordRule rule;
-  rule.unk_id = tokenizer.unk_id();
+  rule.unk_id = unk_id;
+  rule.by_token_length = !tokenizer.continuing_subword_prefix().empty();
+  if (!rule.by_token_length) return rule;
   rule.token_lengths.resize(tokenizer.vocab_size());
   for (size_t id = 0; id < rule.token_lengths.size(); ++id) {
     uint32_t length = 0;
@@ -37,10 +39,17 @@ SubwordRule SubwordRule::FromTokenizer(const Tokenizer& tokenizer) {
   return rule;
 }
 
-bool SubwordRule::IsSubword(int32_t id, std::u16string_view covered_text) const {
-  if (id == unk_id || id < 0 || static_cast<size_t>(id) >= token_lengths.size()) return false;
+bool SubwordRule::IsSubword(int32_t id, std::u16string_view text, uint32_t start, uint32_t end) const {
+  if (id == unk_id || id < 0) return false;
+  if (!by_token_length) {
+    // Python's sentence[start - 1 : start + 1] holds neither " ": code points there, UTF-16 units here, and a
+    // surrogate half is never a space either way.
+    return start > 0 && start <= text.size() && text[start - 1] != u' ' &&
+           (start == text.size() || text[start] != u' ');
+  }
+  if (static_cast<size_t>(id) >= token_lengths.size() || start > end || end > text.size()) return false;
   uint32_t code_points = 0;
-  for (char16_t unit : covered_text) code_points += !(unit >= 0xDC00 && unit <= 0xDFFF);  // low surrogates pair up
+  for (uint32_t i = start; i < end; ++i) code_points += !(text[i] >= 0xDC00 && text[i] <= 0xDFFF);  // pairs count once
   return code_points != token_lengths[id];
 }
 
@@ -162,9 +171,7 @@ void Aggregate(const DecodeParams& params, const float* logits, const Encoding& 
       size_t end = begin + 1;
       while (end < tokens.size()) {
         const size_t t = tokens[end];
-        const uint32_t s = encoding.starts[t];
-        const uint32_t e = encoding.ends[t];
-        if (!subwords.IsSubword(encoding.ids[t], text.substr(s, e - s))) break;
+        if (!subwords.IsSubword(encoding.ids[t], text, encoding.starts[t], encoding.ends[t])) break;
         ++end;
       }
       units.push_back(Unit{encoding.starts[tokens[begin]], encoding.ends[tokens[end - 1]], tokens[begin]});

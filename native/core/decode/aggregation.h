@@ -27,14 +27,23 @@ Aggregation ParseAggregation(std::string_view name);
 // Whether entity labels index LabelScheme::tags() (kNone) or LabelScheme::types() (every other strategy).
 inline bool LabelsAreTags(Aggregation strategy) { return strategy == Aggregation::kNone; }
 
-// What the word strategies need to know of the vocabulary: the pipeline calls a token a subword when its
-// string (with the "##" prefix) is not as long as the text it covers, and never calls [UNK] one.
+// Which tokens continue a word, for the word strategies (first, average, max), decided as the reference pipeline
+// does (transformers 5, pipelines/token_classification.py, TokenClassificationPipeline.gather_pre_entities):
+// - the tokenizer's model has a continuing-subword prefix (WordPiece "##"): a token is a subword when its string,
+//   prefix included, is not as long (in code points) as the text it covers;
+// - it has none (byte-level BPE, Unigram): the pipeline's fallback heuristic, a token is a subword when it does not
+//   start at the text's beginning and neither the character before its start nor the one at its start is a space
+//   (U+0020 only: after a tab or newline a token continues the word before it).
+// The unknown token never is one. A window's first token always starts a word, whatever this says.
 struct SubwordRule {
-  std::vector<uint32_t> token_lengths;  // code points of each vocabulary token's string
-  int32_t unk_id = -1;
+  bool by_token_length = true;          // the first rule above; else the heuristic
+  std::vector<uint32_t> token_lengths;  // by_token_length: code points of each vocabulary token's string
+  int32_t unk_id = -1;                  // the pipeline's tokenizer.unk_token_id (-1: none)
 
-  static SubwordRule FromTokenizer(const Tokenizer& tokenizer);
-  bool IsSubword(int32_t id, std::u16string_view covered_text) const;
+  static SubwordRule FromTokenizer(const Tokenizer& tokenizer, int32_t unk_id);
+  static SubwordRule FromTokenizer(const Tokenizer& tokenizer) { return FromTokenizer(tokenizer, tokenizer.unk_id()); }
+  // Whether token `id`, covering text[start, end) (UTF-16 offsets), continues the word of the token before it.
+  bool IsSubword(int32_t id, std::u16string_view text, uint32_t start, uint32_t end) const;
 };
 
 enum class Decoding {

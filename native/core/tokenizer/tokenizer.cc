@@ -486,7 +486,10 @@ std::unique_ptr<Tokenizer> Tokenizer::FromFile(const std::string& path) {
 }
 
 std::unique_ptr<Tokenizer> Tokenizer::FromJson(std::string_view json_text, const std::string& source) {
-  const json::Value root = json::Parse(json_text, source);
+  return FromDocument(json::Parse(json_text, source), source);
+}
+
+std::unique_ptr<Tokenizer> Tokenizer::FromDocument(const json::Value& root, const std::string& source) {
   TokenizerConfig config = ReadTokenizerConfig(root, source);
   if (config.wordpiece && config.normalizer_is_bert && config.pre_tokenizer_is_bert &&
       config.post_processor.trims().empty()) {

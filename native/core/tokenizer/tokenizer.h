@@ -1,7 +1,8 @@
 // A tokenizer with the semantics of a Hugging Face `tokenizer.json`, exact to the `tokenizers` library (ids
-// and offsets): WordPiece (BERT) and BPE (byte-level BPE as in GPT-2/RoBERTa) models, with the normalizers,
-// pre-tokenizers, post-processors and added tokens tokenizer_config.h reads. Input is UTF-16 (JavaScript strings, copied once by the addon); every offset is in UTF-16 code units
-// of that input, so results map straight back to JS string indices.
+// and offsets): WordPiece (BERT), BPE (byte-level BPE as in GPT-2/RoBERTa) and Unigram (SentencePiece, as in
+// XLM-R) models, with the normalizers, pre-tokenizers, post-processors and added tokens tokenizer_config.h reads.
+// Input is UTF-16 (JavaScript strings, copied once by the addon); every offset is in UTF-16 code units of that
+// input, so results map straight back to JS string indices.
 //
 // A Tokenizer is immutable after loading and shared read-only by all threads; per-call state lives
 // in the caller's Encoding, which can be reused across calls to avoid allocations.
@@ -14,6 +15,10 @@
 #include <vector>
 
 namespace nn {
+
+namespace json {
+class Value;
+}
 
 struct Encoding {
   std::vector<int32_t> ids;
@@ -35,6 +40,8 @@ class Tokenizer {
   // (the message names the unsupported feature) or is malformed.
   static std::unique_ptr<Tokenizer> FromFile(const std::string& path);
   static std::unique_ptr<Tokenizer> FromJson(std::string_view json_text, const std::string& source);
+  // From tokenizer.json already parsed (and perhaps adjusted: tokenizer_class.h); `source` names it in errors.
+  static std::unique_ptr<Tokenizer> FromDocument(const json::Value& root, const std::string& source);
   virtual ~Tokenizer() = default;
 
   // Tokenizes `text`. With add_special_tokens the single-sequence template is applied ([CLS] ... [SEP],
@@ -52,7 +59,7 @@ class Tokenizer {
   virtual size_t vocab_size() const = 0;  // the model's vocabulary plus added tokens it lacks (HF's, with added)
   virtual int32_t unk_id() const = 0;     // the model's unknown token; -1 when it has none (BPE may not)
   virtual int32_t pad_id() const = 0;     // id of "[PAD]", else of "<pad>", else 0
-  // The model's type in tokenizer.json: "WordPiece" or "BPE".
+  // The model's type in tokenizer.json: "WordPiece", "BPE" or "Unigram".
   virtual const std::string& model_type() const = 0;
   // What marks a token that continues a word: "##" for WordPiece; "" for BPE without one (byte-level BPE)
   // and for models that have none, where word boundaries come from the tokens' text instead.

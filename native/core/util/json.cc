@@ -72,6 +72,19 @@ const Value* Value::find(std::string_view key) const {
   return nullptr;
 }
 
+Value* Value::find_mutable(std::string_view key) {
+  return const_cast<Value*>(static_cast<const Value*>(this)->find(key));
+}
+
+void Value::set(std::string_view key, Value value) {
+  if (type_ != Type::kObject) return;
+  if (Value* member = find_mutable(key)) {
+    *member = std::move(value);
+  } else {
+    object_.emplace_back(std::string(key), std::move(value));
+  }
+}
+
 namespace {
 
 // Deep enough for any real config, shallow enough that recursion cannot exhaust the stack.

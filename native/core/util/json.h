@@ -42,6 +42,12 @@ class Value {
   // Returns nullptr when this is not an object or has no such key.
   const Value* find(std::string_view key) const;
 
+  // For adjusting a parsed document at load time (e.g. tokenizer.json as transformers rebuilds it): the member to
+  // change in place (nullptr as find), and setting a member (replaced in place, or appended when absent; no-op
+  // when this is not an object).
+  Value* find_mutable(std::string_view key);
+  void set(std::string_view key, Value value);
+
  private:
   Type type_ = Type::kNull;
   bool bool_ = false;
