@@ -1,16 +1,17 @@
-// The C++ tokenizer on its own: load any BERT WordPiece tokenizer.json and tokenize with offsets.
+// The C++ tokenizer on its own: load a Hugging Face tokenizer.json (WordPiece, byte-level BPE or SentencePiece
+// Unigram) and tokenize with offsets, exactly as the `tokenizers` library does with that file.
 import { callNative } from './errors';
 import { getBinding, type NativeEncoding, type NativeTokenizer } from './native';
 
 export interface TokenizedText {
   ids: Int32Array;
   tokens: string[];
-  /** UTF-16 offset of each token's first character; 0 for the [CLS]/[SEP] the template adds. */
+  /** UTF-16 offset of each token's first character; 0 for the tokens the template adds ([CLS]/[SEP], <s>/</s>). */
   starts: Uint32Array;
-  /** UTF-16 offset one past each token's last character; 0 for the [CLS]/[SEP] the template adds. */
+  /** UTF-16 offset one past each token's last character; 0 for the tokens the template adds. */
   ends: Uint32Array;
   /**
-   * 1 for the tokens the template adds ([CLS], [SEP]). A special token written in the text, such as
+   * 1 for the tokens the template adds ([CLS], [SEP]; <s>, </s>). A special token written in the text, such as
    * "[SEP]", gets its id but 0 here and a word of its own, as in Hugging Face tokenizers.
    */
   specialTokensMask: Uint8Array;
@@ -38,7 +39,12 @@ export class Tokenizer {
     this.native = native;
   }
 
-  /** Loads a Hugging Face tokenizer.json (BERT WordPiece). Throws NerError ERR_MODEL_NOT_FOUND / ERR_INVALID_MODEL. */
+  /**
+   * Loads a Hugging Face tokenizer.json: WordPiece, BPE (byte-level as RoBERTa's) or Unigram (SentencePiece, as
+   * XLM-R's). Throws NerError ERR_MODEL_NOT_FOUND, or ERR_INVALID_MODEL for a malformed file or one with a stage
+   * native-ner does not implement (the message names it, e.g. `pre_tokenizer "Digits"`). This is the file alone; a
+   * model's `tokenize` follows transformers, which rebuilds some tokenizer classes' stages (XLM-R's offsets differ).
+   */
   static fromFile(path: string): Tokenizer {
     if (typeof path !== 'string') throw new TypeError('path must be a string');
     const binding = getBinding();

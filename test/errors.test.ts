@@ -57,10 +57,16 @@ describe('loading a model reports what is wrong with it', () => {
   it('rejects malformed JSON and unsupported tokenizers with ERR_INVALID_MODEL', async () => {
     const broken = await loadError(modelDir('broken-json', { 'config.json': '{"id2label": {"0": "O",' }));
     expect(broken.code).toBe('ERR_INVALID_MODEL');
-    const bpe = await loadError(
-      modelDir('bpe', { 'tokenizer.json': JSON.stringify({ model: { type: 'BPE', vocab: {}, merges: [] } }) }),
-    );
-    expect(bpe.code).toBe('ERR_INVALID_MODEL');
+    // A real tokenizer.json with a stage native-ner does not implement: refused, naming it.
+    const tokenizer = JSON.parse(readFileSync(join(CONLL_MODEL, 'tokenizer.json'), 'utf8'));
+    const digits = { ...tokenizer, pre_tokenizer: { type: 'Digits', individual_digits: true } };
+    const unsupported = await loadError(modelDir('digits', { 'tokenizer.json': JSON.stringify(digits) }));
+    expect(unsupported.code).toBe('ERR_INVALID_MODEL');
+    expect(unsupported.message).toMatch(/unsupported.*pre_tokenizer "Digits"/);
+    const wordLevel = { ...tokenizer, model: { type: 'WordLevel', vocab: { a: 0 }, unk_token: 'a' } };
+    const model = await loadError(modelDir('word-level', { 'tokenizer.json': JSON.stringify(wordLevel) }));
+    expect(model.code).toBe('ERR_INVALID_MODEL');
+    expect(model.message).toMatch(/unsupported.*model "WordLevel"/);
   });
 
   it('throws the same errors from the synchronous constructor', () => {

@@ -4,8 +4,8 @@
 // another seed, NATIVE_NER_FUZZ_ROUNDS another size; a failure names the seed and round to replay.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NerError, type Entity, type EntityColumns, type ExtractOptions } from '../lib';
-import { CONLL_MODEL, SHARED, useModel } from './helpers';
+import { NerError, type Entity, type EntityColumns, type ExtractOptions, type NativeNer } from '../lib';
+import { CONLL_MODEL, ROBERTA_MODEL, SHARED, useModel, XLMR_MODEL } from './helpers';
 
 const SEED = Number(process.env.NATIVE_NER_FUZZ_SEED ?? 20261130);
 const ROUNDS = Number(process.env.NATIVE_NER_FUZZ_ROUNDS ?? 1200);
@@ -158,64 +158,79 @@ function expectValidColumns(columns: EntityColumns, lengths: number[], context: 
   }
 }
 
+/** One round of the campaign against `ner`: a valid result ('result') or a typed error ('error'); throws otherwise. */
+async function fuzzRound(ner: NativeNer, next: () => number, context: string): Promise<{ outcome: 'result' | 'error'; inputs: number }> {
+  const texts = Array.from({ length: Math.floor(next() * 12) }, () => hostileText(next));
+  const options = someOptions(next);
+  const form = next();
+  try {
+    if (form < 0.12) {
+      await ner.extract(hostileInput(next, texts) as string[], options as ExtractOptions);
+    } else if (form < 0.3) {
+      const columns = await ner.extractColumns(texts, options as ExtractOptions);
+      expectValidColumns(columns, texts.map((t) => t.length), context);
+    } else if (form < 0.42) {
+      // UTF-8 bytes: valid, random (invalid UTF-8), and offsets that may be out of order or range.
+      const encoded = Buffer.from(texts.join(''), 'utf8');
+      const bytes = next() < 0.5 ? new Uint8Array(encoded) : Uint8Array.from({ length: 1 + Math.floor(next() * 400) }, () => Math.floor(next() * 256));
+      const bounds = Array.from({ length: 1 + Math.floor(next() * 6) }, () => Math.floor(next() * (bytes.length + (next() < 0.1 ? 50 : 1))));
+      if (next() < 0.7) bounds.sort((a, b) => a - b);
+      const offsets = Uint32Array.from(next() < 0.8 ? [0, ...bounds] : bounds);
+      const columns = await ner.extractColumns({ utf8: bytes, offsets }, options as ExtractOptions);
+      expectValidColumns(columns, Array.from({ length: offsets.length - 1 }, (_, i) => offsets[i + 1] - offsets[i]), context);
+    } else if (form < 0.47) {
+      const text = texts[0] ?? '';
+      const encoding = ner.tokenize(text);
+      for (let t = 0; t < encoding.ids.length; t++) expect(encoding.ends[t] <= text.length, context).toBe(true);
+    } else {
+      const output = await ner.extract(texts, options as ExtractOptions);
+      expect(output, context).toHaveLength(texts.length);
+      const given = (options ?? {}) as ExtractOptions;
+      const kinds = new Set(given.aggregation === 'none' && ner.info.head === 'token' ? ner.info.labels : ner.info.entityTypes);
+      output.forEach((entities, i) => expectValidEntities(texts[i], entities, kinds, `${context} text ${i}`));
+    }
+    return { outcome: 'result', inputs: texts.length };
+  } catch (error) {
+    if ((error as Error)?.message?.startsWith(context)) throw error; // a failed invariant, not an API error
+    expectTypedError(error, context);
+    return { outcome: 'error', inputs: texts.length };
+  }
+}
+
+/** Runs `rounds` rounds, each on one of `models` (chosen by `pick`), and checks both outcomes were exercised. */
+async function campaign(rounds: number, seed: number, pick: (next: () => number) => NativeNer): Promise<void> {
+  const next = random(seed);
+  let inputs = 0;
+  let results = 0;
+  let errors = 0;
+  for (let round = 0; round < rounds; round++) {
+    const ner = pick(next);
+    const { outcome, inputs: n } = await fuzzRound(ner, next, `seed ${seed} round ${round}`);
+    inputs += n;
+    if (outcome === 'result') results++;
+    else errors++;
+  }
+  // The campaign must exercise both outcomes, or it tests less than it claims.
+  expect(results).toBeGreaterThan(rounds / 4);
+  expect(errors).toBeGreaterThan(rounds / 20);
+  expect(inputs).toBeGreaterThan(rounds * 4);
+}
+
 describe(`fuzzing the API (seed ${SEED}, ${ROUNDS} rounds)`, () => {
   const tokenModel = useModel(CONLL_MODEL);
   const spanModel = useModel(SPAN_MODEL);
+  const robertaModel = useModel(ROBERTA_MODEL);
+  const xlmrModel = useModel(XLMR_MODEL);
 
   it('gives a valid result or a typed error for every input', async () => {
     const [token, span] = [tokenModel(), spanModel()];
-    const next = random(SEED);
-    let inputs = 0;
-    let results = 0;
-    let errors = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      const context = `seed ${SEED} round ${round}`;
-      const ner = next() < 0.8 ? token : span;
-      const texts = Array.from({ length: Math.floor(next() * 12) }, () => hostileText(next));
-      inputs += texts.length;
-      const options = someOptions(next);
-      const form = next();
-      try {
-        if (form < 0.12) {
-          await ner.extract(hostileInput(next, texts) as string[], options as ExtractOptions);
-          results++;
-        } else if (form < 0.3) {
-          const columns = await ner.extractColumns(texts, options as ExtractOptions);
-          expectValidColumns(columns, texts.map((t) => t.length), context);
-          results++;
-        } else if (form < 0.42) {
-          // UTF-8 bytes: valid, random (invalid UTF-8), and offsets that may be out of order or range.
-          const encoded = Buffer.from(texts.join(''), 'utf8');
-          const bytes = next() < 0.5 ? new Uint8Array(encoded) : Uint8Array.from({ length: 1 + Math.floor(next() * 400) }, () => Math.floor(next() * 256));
-          const bounds = Array.from({ length: 1 + Math.floor(next() * 6) }, () => Math.floor(next() * (bytes.length + (next() < 0.1 ? 50 : 1))));
-          if (next() < 0.7) bounds.sort((a, b) => a - b);
-          const offsets = Uint32Array.from(next() < 0.8 ? [0, ...bounds] : bounds);
-          const columns = await ner.extractColumns({ utf8: bytes, offsets }, options as ExtractOptions);
-          expectValidColumns(columns, Array.from({ length: offsets.length - 1 }, (_, i) => offsets[i + 1] - offsets[i]), context);
-          results++;
-        } else if (form < 0.47) {
-          const text = texts[0] ?? '';
-          const encoding = ner.tokenize(text);
-          for (let t = 0; t < encoding.ids.length; t++) expect(encoding.ends[t] <= text.length, context).toBe(true);
-          results++;
-        } else {
-          const output = await ner.extract(texts, options as ExtractOptions);
-          expect(output, context).toHaveLength(texts.length);
-          const given = (options ?? {}) as ExtractOptions;
-          const kinds = new Set(given.aggregation === 'none' && ner === token ? ner.info.labels : ner.info.entityTypes);
-          output.forEach((entities, i) => expectValidEntities(texts[i], entities, kinds, `${context} text ${i}`));
-          results++;
-        }
-      } catch (error) {
-        if ((error as Error)?.message?.startsWith(context)) throw error; // a failed invariant, not an API error
-        expectTypedError(error, context);
-        errors++;
-      }
-    }
-    // The campaign must exercise both outcomes, or it tests less than it claims.
-    expect(results).toBeGreaterThan(ROUNDS / 4);
-    expect(errors).toBeGreaterThan(ROUNDS / 20);
-    expect(inputs).toBeGreaterThan(ROUNDS * 4);
+    await campaign(ROUNDS, SEED, (next) => (next() < 0.8 ? token : span));
+  });
+
+  // Fewer rounds: byte-level tokens make long hostile texts many windows (a 3,000-emoji run is 12,000 tokens).
+  it(`does the same with the byte-level BPE and Unigram models (${Math.ceil(ROUNDS / 6)} rounds)`, async () => {
+    const [roberta, xlmr] = [robertaModel(), xlmrModel()];
+    await campaign(Math.ceil(ROUNDS / 6), SEED + 1, (next) => (next() < 0.5 ? roberta : xlmr));
   });
 
   it('still answers correctly after the campaign', async () => {

@@ -9,6 +9,15 @@ import { NativeNer, NerError, type ModelOptions } from '../lib';
 export const SHARED = resolve(process.env.NATIVE_NER_SHARED ?? join(__dirname, '..', '..', 'shared'));
 export const CONLL_MODEL = join(SHARED, 'models', 'conll03-bert-small');
 export const REFERENCE = join(SHARED, 'reference');
+export const ROBERTA_MODEL = join(SHARED, 'models', 'conll03-roberta-tiny');
+export const XLMR_MODEL = join(SHARED, 'models', 'conll03-xlmr-tiny');
+
+/** The models with reference pipeline outputs: each model directory and its reference files' directory. */
+export const PARITY_MODELS = [
+  { name: 'BERT WordPiece', model: CONLL_MODEL, reference: REFERENCE },
+  { name: 'RoBERTa byte-level BPE', model: ROBERTA_MODEL, reference: join(REFERENCE, 'roberta') },
+  { name: 'XLM-R SentencePiece Unigram', model: XLMR_MODEL, reference: join(REFERENCE, 'xlmr') },
+];
 
 export function readJsonl<T>(path: string): T[] {
   return readFileSync(path, 'utf8')

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Entity } from '../lib';
+import { Tokenizer, type Entity } from '../lib';
 import { AGGREGATIONS } from '../lib/options';
-import { CONLL_MODEL, readJsonl, REFERENCE, useModel, type PipelineLine } from './helpers';
+import { CONLL_MODEL, PARITY_MODELS, readJsonl, REFERENCE, useModel, XLMR_MODEL, type PipelineLine } from './helpers';
 
-describe('extract matches the Hugging Face token-classification pipeline', () => {
-  const model = useModel(CONLL_MODEL);
+// Label, span and (for 'none') token index of each entity, to compare whole lists at once.
+const key = (label: string, start: number, end: number, index?: number) =>
+  `${label}@${start}-${end}` + (index === undefined ? '' : `#${index}`);
 
-  // Label, span and (for 'none') token index of each entity, to compare whole lists at once.
-  const key = (label: string, start: number, end: number, index?: number) =>
-    `${label}@${start}-${end}` + (index === undefined ? '' : `#${index}`);
+describe.each(PARITY_MODELS)('extract matches the Hugging Face token-classification pipeline: $name', ({ model: dir, reference }) => {
+  const model = useModel(dir);
 
   it.each(AGGREGATIONS)('gives the reference entities of aggregation "%s" for all 3,501 texts, scores within 1e-4', async (aggregation) => {
     const ner = model();
-    const lines = readJsonl<PipelineLine>(join(REFERENCE, `pipeline-${aggregation}.jsonl`));
+    const lines = readJsonl<PipelineLine>(join(reference, `pipeline-${aggregation}.jsonl`));
     expect(lines).toHaveLength(3501);
     const results = await ner.extract(
       lines.map((l) => l.text),
@@ -27,7 +27,7 @@ describe('extract matches the Hugging Face token-classification pipeline', () =>
       const got = results[i].map((e: Entity) => key(e.label, e.start, e.end, e.index));
       const want = line.entities.map((e) => key(e.label, e.start_u16, e.end_u16, e.index));
       if (JSON.stringify(got) !== JSON.stringify(want)) {
-        spanProblems.push(`${line.source}#${line.index}: got ${got.join(' ')} want ${want.join(' ')}`);
+        spanProblems.push(`${line.source}#${line.index} ${JSON.stringify(line.text.slice(0, 60))}: got ${got.join(' ')} want ${want.join(' ')}`);
         return;
       }
       results[i].forEach((e, k) => {
@@ -36,10 +36,31 @@ describe('extract matches the Hugging Face token-classification pipeline', () =>
         entityCount++;
       });
     });
+    // The first mismatches, then how many texts differ in all.
     expect(spanProblems.slice(0, 5)).toEqual([]);
+    expect(spanProblems.length).toBe(0);
+    expect(entityCount).toBe(lines.reduce((n, l) => n + l.entities.length, 0));
     expect(entityCount).toBeGreaterThan(5000);
     expect(worstScoreGap).toBeLessThan(1e-4);
   });
+});
+
+describe('the XLM-R model tokenizes as transformers builds its tokenizer class', () => {
+  const model = useModel(XLMR_MODEL);
+
+  it('starts a word\'s first token at the word, where tokenizer.json alone includes the space before it', () => {
+    const text = 'John  Smith\tjr';
+    const fromModel = model().tokenize(text, { addSpecialTokens: false });
+    const fromFile = Tokenizer.fromFile(join(XLMR_MODEL, 'tokenizer.json')).encode(text, { addSpecialTokens: false });
+    expect(Array.from(fromModel.ids)).toEqual(Array.from(fromFile.ids));
+    expect(fromModel.tokens[1]).toBe('\u2581Smith');
+    expect([fromModel.starts[1], fromModel.ends[1]]).toEqual([6, 11]);
+    expect([fromFile.starts[1], fromFile.ends[1]]).toEqual([5, 11]); // the "▁" that replaced the second space
+  });
+});
+
+describe('extract on the BERT model', () => {
+  const model = useModel(CONLL_MODEL);
 
   it('finds the people and places of the README example', async () => {
     const ner = model();
