@@ -330,6 +330,7 @@ std::unique_ptr<Regex> Regex::Compile(std::string_view pattern) {
   if (root->alternatives.size() == 1 && !root->alternatives[0].empty()) {
     const Node& first = *root->alternatives[0][0];
     if (first.kind == Node::kChar && first.min >= 1) regex->first_literal_ = first.c;
+    regex->single_char_repeat_ = root->alternatives[0].size() == 1 && first.IsSingleChar() && first.min >= 1;
   }
   regex->root_ = std::move(root);
   return regex;
@@ -350,6 +351,31 @@ std::unique_ptr<Regex> Regex::Literal(std::u32string_view literal) {
 }
 
 void Regex::FindAll(std::u32string_view text, std::vector<RegexMatch>* matches) const {
+  if (single_char_repeat_) {
+    // What the backtracking search finds, without it: the leftmost run of matching characters that is long
+    // enough, cut at max (greedy) or at min (lazy); the next search starts where the match ended.
+    const Node& node = *root_->alternatives[0][0];
+    const bool literal = node.kind == Node::kChar;
+    const char32_t c = node.c;
+    const size_t max = node.max;
+    const auto matches_char = [&](char32_t x) { return literal ? x == c : node.MatchesChar(x); };
+    for (size_t i = 0; i < text.size();) {
+      if (literal) {  // to the next occurrence of the character
+        while (i < text.size() && text[i] != c) ++i;
+        if (i == text.size()) break;
+      }
+      size_t run = 0;
+      while (run < max && i + run < text.size() && matches_char(text[i + run])) ++run;
+      if (run < node.min) {  // the runs starting inside this one are shorter still
+        i += run + 1;
+        continue;
+      }
+      const size_t length = node.greedy ? run : node.min;
+      matches->push_back(RegexMatch{i, i + length});
+      i += length;
+    }
+    return;
+  }
   const Matcher matcher(text);
   size_t last_end = 0;
   bool have_last = false;

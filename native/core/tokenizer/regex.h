@@ -39,6 +39,8 @@ class Regex {
   Regex();
   std::unique_ptr<Node> root_;
   char32_t first_literal_ = 0;  // when every match starts with this character (a cheap pre-filter); 0 if not
+  // The pattern is one character test repeated (at least once), such as ' {2,}': matched by counting runs.
+  bool single_char_repeat_ = false;
 };
 
 }  // namespace nn
