@@ -240,6 +240,30 @@ struct PipelineScratch {
   }
 };
 
+// Writes the UTF-8 form of `c` (a Unicode scalar value) at `out`; returns its length.
+inline uint32_t WriteUtf8(char32_t c, char* out) {
+  if (c < 0x80) {
+    out[0] = static_cast<char>(c);
+    return 1;
+  }
+  if (c < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (c >> 6));
+    out[1] = static_cast<char>(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (c >> 12));
+    out[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (c & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (c >> 18));
+  out[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (c & 0x3F));
+  return 4;
+}
+
 // What trim_offsets counts at either end of a token: whitespace and 'Ġ' (the ByteLevel space).
 bool IsTrimmable(char32_t c) { return c == 0x120 || unicode::IsWhitespace(c); }
 
@@ -358,13 +382,30 @@ class PipelineTokenizer final : public Tokenizer {
       }
     }
     if (first_step == 0) {  // the input as it is, each character with its own span
-      out->chars.reserve(end - begin);
+      // Written through pointers into buffers sized for the worst case: one character and three UTF-8
+      // bytes per UTF-16 unit (a surrogate pair is two units and four bytes).
+      out->chars.resize(end - begin);
+      out->utf8.resize(3 * (end - begin));
+      NormalizedChar* const chars = out->chars.data();
+      char* const bytes = &out->utf8[0];
+      size_t char_count = 0;
+      uint32_t byte_count = 0;
       for (size_t i = begin; i < end;) {
+        const char16_t unit = text[i];
+        if (unit < 0x80) {
+          chars[char_count++] = NormalizedChar{unit, byte_count, static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1)};
+          bytes[byte_count++] = static_cast<char>(unit);
+          ++i;
+          continue;
+        }
         size_t units;
         const char32_t c = utf::DecodeUtf16(text, i, &units);
-        AppendNormalizedChar(c, static_cast<uint32_t>(i), static_cast<uint32_t>(i + units), out);
+        chars[char_count++] = NormalizedChar{c, byte_count, static_cast<uint32_t>(i), static_cast<uint32_t>(i + units)};
+        byte_count += WriteUtf8(c, bytes + byte_count);
         i += units;
       }
+      out->chars.resize(char_count);
+      out->utf8.resize(byte_count);
     }
     for (size_t k = first_step; k < normalizer_steps_.size(); ++k) {
       spare->clear();
