@@ -135,7 +135,8 @@ async function serveCommand(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port needs 0 to 65535, got '${portFlag}'`);
   const limits = line.options.serve;
 
-  const ner = await loadModel(line.model, line.options.model);
+  // The extract options given (--segment, --line-breaks) become the model's defaults, so every request gets them.
+  const ner = await loadModel(line.model, { ...line.options.model, ...line.options.extract });
   const service = createService(ner, limits);
   await new Promise<void>((resolve, reject) => {
     service.server.once('error', reject);

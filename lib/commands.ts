@@ -84,7 +84,7 @@ up to --shutdown-grace-ms to finish, closes the connections left and exits.
   GET /healthz    {"status": "ok", "model": {"name", "sha256"}, ...}
   GET /metrics    Prometheus text: request and inference latency histograms, texts, tokens, entities by label,
                   requests by status, errors by code`,
-    scopes: ['model', 'serve'],
+    scopes: ['model', 'extract', 'serve'],
     first: {
       port: { type: 'string', arg: 'N', help: 'TCP port (default 8080; 0 picks a free one)' },
       host: { type: 'string', arg: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
@@ -115,11 +115,12 @@ export interface FlaggedOption {
   cli: OptionFlag;
 }
 
-/** The options `command` takes as flags, in help order. */
+/** The options `command` takes as flags, in help order. `serve` takes only the extract options marked for it. */
 export function flaggedOptions(command: CommandName): FlaggedOption[] {
   return COMMANDS[command].scopes.flatMap((scope) =>
     optionNames(scope).flatMap((name) => {
       const spec = optionSpec(scope, name);
+      if (command === 'serve' && scope === 'extract' && !spec.cli?.serve) return [];
       return spec.cli ? [{ scope, name, spec, cli: spec.cli }] : [];
     }),
   );

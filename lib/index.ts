@@ -1,5 +1,6 @@
 export { NativeNer, packUtf8, type Entity, type EntityColumns, type EngineStats, type ModelInfo, type Utf8Texts } from './ner';
 export { Tokenizer, type TokenizedText } from './tokenizer';
+export { sentences, type Sentence, type SentenceOptions } from './segmentation';
 export { NerError, type NerErrorCode } from './errors';
 export type { Aggregation, ExtractOptions, ModelOptions } from './options';
 export type { ModelHead, SpanMode } from './options';

@@ -94,6 +94,8 @@ interface Binding {
   NativeModel: new (params: NativeModelParams) => NativeModel;
   NativeTokenizer: new (path: string) => NativeTokenizer;
   loadModel(params: NativeModelParams): Promise<NativeModel>;
+  /** The sentence splitter: [start0, end0, start1, end1, ...] in UTF-16 units. */
+  sentences(text: string, options: { lineBreaks?: string }): Uint32Array;
 }
 
 const packageRoot = join(__dirname, '..');

@@ -16,13 +16,16 @@ import {
   checkExtractOptions,
   checkModelOptions,
   checkOptionsForHead,
+  checkSentenceOptions,
   type ExtractOptions,
   type LoadOptions,
   type ModelHead,
   type ModelOptions,
+  type SentenceOptions,
   type StreamOptions,
 } from './options';
 import { extractStream, type StreamResult } from './stream';
+import { sentences, type Sentence } from './segmentation';
 import { toTokenizedText, type TokenizedText } from './tokenizer';
 
 export interface Entity {
@@ -259,6 +262,14 @@ export class NativeNer {
    */
   extractStream(source: Iterable<string> | AsyncIterable<string>, options?: StreamOptions): AsyncGenerator<StreamResult> {
     return extractStream(this, source, options);
+  }
+
+  /**
+   * The sentences of `text` as `segment: 'sentences'` splits it before this model (the model's lineBreaks default
+   * applies): `{ start, end, text }` with UTF-16 offsets. The same as the package's `sentences` function.
+   */
+  sentences(text: string, options?: SentenceOptions): Sentence[] {
+    return sentences(text, { lineBreaks: this.defaults.lineBreaks, ...checkSentenceOptions(options) });
   }
 
   /** The model's tokenization of `text`: ids, tokens and UTF-16 offsets ([CLS]/[SEP] included by default). */

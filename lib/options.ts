@@ -20,6 +20,8 @@ export interface OptionFlag {
   arg?: string;
   /** One line for `native-ner <command> --help`; the default is appended. */
   help: string;
+  /** An extract option that `native-ner serve` also takes, as the served model's default for every request. */
+  serve?: true;
 }
 
 /** A service limit that bounds an extract option of each request: larger values are refused or lowered. */
@@ -36,6 +38,8 @@ interface SpecBase {
   /** The default in words, where it is not one value ("ONNX Runtime's", "none"). */
   defaultText?: string;
   cli?: OptionFlag;
+  /** Extract options only: also an option of sentences() (lib/segmentation.ts), the sentence splitter on its own. */
+  splitter?: true;
   /** Service limits only. */
   bounds?: RequestBound;
 }
@@ -180,6 +184,29 @@ export const OPTIONS = {
      * call fails with ERR_TIMEOUT. Default: no deadline.
      */
     timeoutMs: { type: 'integer', min: 1, max: INT32_MAX, defaultText: 'none' },
+    /**
+     * 'sentences': each text is split into sentences in native code (the splitter of sentences()) and each sentence
+     * runs through the model as a text of its own, so the entities equal those of the sentences given one by one,
+     * with offsets into the whole text. For models trained on sentences, given documents. Each sentence needs at least
+     * one model window (maxWindows counts them). Default 'none': each text runs whole.
+     */
+    segment: {
+      type: 'choice',
+      choices: ['none', 'sentences'],
+      default: 'none',
+      cli: { flag: '--segment', help: 'sentences: run each sentence of a text through the model on its own', serve: true },
+    },
+    /**
+     * What a line break means to the sentence splitter (segment 'sentences', and sentences()): 'space' (nothing),
+     * 'paragraph' (an empty line ends a sentence; default), 'sentence' (every line break ends one). U+2029 always does.
+     */
+    lineBreaks: {
+      type: 'choice',
+      choices: ['space', 'paragraph', 'sentence'],
+      default: 'paragraph',
+      splitter: true,
+      cli: { flag: '--line-breaks', help: 'with --segment: space, paragraph (an empty line ends a sentence) or sentence', serve: true },
+    },
   },
 
   /** How a model is loaded and run (NativeNer.load and the constructor, beside the extract options). */
@@ -375,6 +402,10 @@ export const AGGREGATIONS: readonly Aggregation[] = OPTIONS.extract.aggregation.
 export const DECODINGS: readonly Decoding[] = OPTIONS.extract.decoding.choices;
 export const TAGGING_SCHEMES: readonly TaggingScheme[] = OPTIONS.extract.scheme.choices;
 export const SPAN_MODES: readonly SpanMode[] = OPTIONS.extract.spanMode.choices;
+/** Whether texts are split into sentences before the model. */
+export type Segment = OptionValue<'extract', 'segment'>;
+/** What a line break means to the sentence splitter. */
+export type LineBreaks = OptionValue<'extract', 'lineBreaks'>;
 
 // ModelOptions and StreamOptions merge two groups: a name in both would be one field with two meanings.
 type Overlap<A extends OptionScope, B extends OptionScope> = Extract<OptionName<A>, OptionName<B>>;
@@ -536,6 +567,15 @@ function pick<S extends OptionScope>(given: Record<string, unknown>, scope: S, n
 /** Checks per-call options and returns only the ones that were given. */
 export function checkExtractOptions(value: unknown): ExtractOptions {
   return pick(checkObject(value, 'extract option', EXTRACT_KEYS), 'extract', EXTRACT_KEYS);
+}
+
+/** The sentence splitter's options (the extract options marked `splitter`), as sentences() takes them. */
+export type SentenceOptions = Pick<ExtractOptions, 'lineBreaks'>;
+const SENTENCE_KEYS = EXTRACT_KEYS.filter((k) => (optionSpec('extract', k) as SpecBase).splitter) as (keyof SentenceOptions)[];
+
+/** Checks sentences() options and returns only the ones that were given. */
+export function checkSentenceOptions(value: unknown): SentenceOptions {
+  return pick(checkObject(value, 'sentences option', SENTENCE_KEYS), 'extract', SENTENCE_KEYS);
 }
 
 /** Checks model options; the extract options among them become the model's per-call defaults. */

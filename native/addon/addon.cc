@@ -1,10 +1,11 @@
-// Module entry: registers NativeModel, NativeTokenizer and loadModel (async) for each JS environment.
+// Module entry: registers NativeModel, NativeTokenizer, loadModel (async) and sentences for each JS environment.
 #include <napi.h>
 
 #include "addon/addon_data.h"
 #include "addon/convert.h"
 #include "addon/model_wrap.h"
 #include "addon/planted_faults.h"
+#include "addon/segmentation_wrap.h"
 #include "addon/tokenizer_wrap.h"
 #include "addon/workers.h"
 
@@ -33,6 +34,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeModel", model);
   exports.Set("NativeTokenizer", tokenizer);
   exports.Set("loadModel", Napi::Function::New(env, LoadModel, "loadModel"));
+  exports.Set("sentences", Napi::Function::New(env, Sentences, "sentences"));
   ExportPlantedFaults(env, exports);
   return exports;
 }

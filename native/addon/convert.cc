@@ -156,6 +156,12 @@ ExtractOptions ToExtractOptions(const Napi::Value& value) {
   options.max_text_length = o.Integer("maxTextLength").value_or(options.max_text_length);
   options.max_windows = o.Integer("maxWindows").value_or(options.max_windows);
   options.timeout_ms = static_cast<double>(o.Integer("timeoutMs").value_or(0));
+  // "segment": "sentences" runs each sentence on its own, split with "lineBreaks"; "none" or absent, texts whole.
+  if (o.String("segment").value_or("none") == "sentences") {
+    SegmentOptions segment;
+    segment.line_breaks = o.Choice("lineBreaks", ParseLineBreaks).value_or(segment.line_breaks);
+    options.segment = segment;
+  }
   return options;
 }
 

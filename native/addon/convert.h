@@ -67,8 +67,8 @@ ModelParams ToModelParams(const Napi::Value& value);
 EngineParams ToEngineParams(const Napi::Value& value);
 
 // Per-call options from {aggregation, decoding, repair, scheme, spanMode, spanThreshold, labels, minScore, batchSize,
-// batchTokens, stride, maxTextLength, maxWindows, timeoutMs}; undefined gives the defaults. Which options apply to the
-// model's head, and the stride against its window, are the core's checks (ExtractJob).
+// batchTokens, stride, maxTextLength, maxWindows, timeoutMs, segment, lineBreaks}; undefined gives the defaults. Which
+// options apply to the model's head, and the stride against its window, are the core's checks (ExtractJob).
 ExtractOptions ToExtractOptions(const Napi::Value& value);
 
 // A typed array over native memory: the vector's buffer is handed to V8 without a copy and freed by its finalizer

@@ -38,21 +38,42 @@ void CheckRequest(const Model& model, const ExtractRequest& request, size_t firs
   }
 }
 
-// Tokenizes each text and cuts it into windows, telling `decoder` of each text once its windows are cut.
-void CutIntoWindows(const Model& model, const ExtractRequest& request, TextWindows* out, HeadDecoder* decoder) {
+// Tokenizes each of `texts` and cuts it into windows, telling `decoder` of each text once its windows are cut.
+void CutIntoWindows(const Model& model, const ExtractOptions& options, const std::vector<std::u16string>& texts,
+                    TextWindows* out, HeadDecoder* decoder) {
   Encoding bare;
   size_t windows = 0;
-  for (size_t i = 0; i < request.texts.size(); ++i) {
-    model.tokenizer().Encode(request.texts[i], &bare, /*add_special_tokens=*/false);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    model.tokenizer().Encode(texts[i], &bare, /*add_special_tokens=*/false);
     // Counted before the windows exist, so a hostile stride cannot make them take the memory first.
-    windows += CountWindows(bare.size(), model.tokenizer(), model.max_tokens(), request.options.stride);
-    if (request.options.max_windows > 0 && windows > request.options.max_windows) {
-      throw Error(ErrorCode::kTooManyWindows, TooManyWindowsMessage(request.options));
+    windows += CountWindows(bare.size(), model.tokenizer(), model.max_tokens(), options.stride);
+    if (options.max_windows > 0 && windows > options.max_windows) {
+      throw Error(ErrorCode::kTooManyWindows, TooManyWindowsMessage(options));
     }
-    SplitIntoWindows(bare, model.tokenizer(), model.max_tokens(), request.options.stride, &out->windows, &out->begins);
+    SplitIntoWindows(bare, model.tokenizer(), model.max_tokens(), options.stride, &out->windows, &out->begins);
     out->owner.resize(out->windows.size(), static_cast<uint32_t>(i));
     out->first.push_back(out->windows.size());
     decoder->TextCut(i, bare);
+  }
+}
+
+// The request's texts cut into sentences, which the job then runs as its texts.
+struct Sentences {
+  std::vector<std::u16string> texts;
+  std::vector<uint32_t> starts;  // each sentence's offset in its text
+  std::vector<size_t> first{0};  // text i owns sentences [first[i], first[i + 1])
+};
+
+void SplitIntoSentences(const std::vector<std::u16string>& texts, const SegmentOptions& options, Sentences* out) {
+  std::vector<SentenceSpan> spans;
+  for (const std::u16string& text : texts) {
+    spans.clear();
+    SplitSentences(text, options, &spans);
+    for (const SentenceSpan& span : spans) {
+      out->texts.emplace_back(text, span.start, span.end - span.start);
+      out->starts.push_back(span.start);
+    }
+    out->first.push_back(out->texts.size());
   }
 }
 
@@ -102,6 +123,7 @@ struct ExtractJob::State {
   const Model& model;
   ExtractRequest* request;
   std::vector<std::vector<uint32_t>> unit_bytes;  // UTF-8 input only: byte offset of each UTF-16 unit
+  std::optional<Sentences> sentences;             // options.segment only: what the model runs instead of the texts
   TextWindows cut;
   std::vector<size_t> output_dims;
   std::unique_ptr<HeadDecoder> decoder;
@@ -114,10 +136,15 @@ ExtractJob::ExtractJob(const Model& model, ExtractRequest* request, size_t first
   State& s = *state_;
   s.unit_bytes = DecodeUtf8Input(request);
   CheckRequest(model, *request, first_text);
-  s.cut.texts = &request->texts;
+  if (request->options.segment) {
+    s.sentences.emplace();
+    SplitIntoSentences(request->texts, *request->options.segment, &*s.sentences);
+  }
+  const std::vector<std::u16string>& run = s.sentences ? s.sentences->texts : request->texts;
+  s.cut.texts = &run;
   const DecodeContext context{model.labels(), model.subwords(), model.tokenizer().template_size()};
   s.decoder = model.head().NewDecoder(context, request->options.head, s.cut);
-  CutIntoWindows(model, *request, &s.cut, s.decoder.get());
+  CutIntoWindows(model, request->options, run, &s.cut, s.decoder.get());
   s.output_dims = model.head().output_dims();
 }
 
@@ -139,8 +166,22 @@ void ExtractJob::Finish() {
   result.Reserve(count, s.cut.windows.size());
   const bool tags = s.model.head().LabelsAreTags(s.request->options.head);
   std::vector<Entity> text_entities;
+  std::vector<Entity> sentence_entities;
   for (size_t i = 0; i < count; ++i) {
-    s.decoder->TextEntities(i, &text_entities);
+    if (s.sentences) {
+      // Sentences come in text order and each one's entities in order, so the text's stay ordered.
+      text_entities.clear();
+      for (size_t k = s.sentences->first[i]; k < s.sentences->first[i + 1]; ++k) {
+        s.decoder->TextEntities(k, &sentence_entities);
+        for (Entity& e : sentence_entities) {
+          e.start += s.sentences->starts[k];
+          e.end += s.sentences->starts[k];
+          text_entities.push_back(e);
+        }
+      }
+    } else {
+      s.decoder->TextEntities(i, &text_entities);
+    }
     KeepWanted(s.model.labels(), s.request->options, tags, &text_entities);
     result.Append(text_entities);
   }

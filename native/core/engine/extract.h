@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "core/decode/head.h"
 #include "core/engine/batcher.h"
 #include "core/model.h"
+#include "core/segmentation/sentences.h"
 
 namespace nn {
 
@@ -22,6 +24,10 @@ struct ExtractOptions {
   size_t max_text_length = 1u << 24;   // UTF-16 units; longer texts are refused, not truncated
   size_t max_windows = 0;              // model windows the whole call may need; 0: no bound (the engine checks it)
   double timeout_ms = 0;               // from submission until the call fails with kTimeout; 0: no deadline
+  // Set: each text is split into sentences (segmentation/sentences.h) and each sentence is run as a text of its own
+  // (one model input each, windowed when longer than the model), so results equal those of the sentences given one
+  // by one; entity offsets are the text's. Unset: each text is run whole.
+  std::optional<SegmentOptions> segment;
 };
 
 // The per-request "baton": filled on the JS thread (texts, options), worked on by a native thread

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstring>
 
+#include "core/error.h"
+
 namespace nn {
 namespace {
 
@@ -161,6 +163,14 @@ bool IsIsoDateWord(std::u16string_view text, size_t i) {
 }
 
 }  // namespace
+
+LineBreaks ParseLineBreaks(std::string_view name) {
+  if (name == "space") return LineBreaks::kSpace;
+  if (name == "paragraph") return LineBreaks::kParagraph;
+  if (name == "sentence") return LineBreaks::kSentence;
+  throw Error(ErrorCode::kInvalidArgument,
+              "unknown lineBreaks '" + std::string(name) + "'; expected one of space, paragraph, sentence");
+}
 
 void SplitSentences(std::u16string_view text, const SegmentOptions& options, std::vector<SentenceSpan>* out) {
   const size_t n = text.size();

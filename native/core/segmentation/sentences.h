@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +38,9 @@ enum class LineBreaks {
   kParagraph,  // an empty line (two breaks with only whitespace between them) ends a sentence (the default)
   kSentence,   // every line break ends a sentence (one sentence or heading per line)
 };
+
+// The JS option's names: "space", "paragraph", "sentence". Throws nn::Error(kInvalidArgument) for others.
+LineBreaks ParseLineBreaks(std::string_view name);
 
 struct SegmentOptions {
   LineBreaks line_breaks = LineBreaks::kParagraph;
