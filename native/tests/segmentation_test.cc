@@ -85,6 +85,25 @@ TEST("segmentation", "line breaks: spaces, empty lines (default) or every line")
   CHECK_EQ(Sentences(text, LineBreaks::kSentence), (Texts{u"Title line", u"second line", u"New paragraph", u"Next"}));
 }
 
+TEST("segmentation", "a list item's number starts a sentence and its period ends none") {
+  CHECK_EQ(Sentences(u"Results: 1. Katja Seizinger 180 points 2. Pernilla Wiberg 153 10. Anna Smith 99"),
+           (Texts{u"Results:", u"1. Katja Seizinger 180 points", u"2. Pernilla Wiberg 153", u"10. Anna Smith 99"}));
+}
+
+TEST("segmentation", "a lone quote after a terminator closes an open quote, else opens the next sentence") {
+  CHECK_EQ(Sentences(u"\" We won . \" He left . \" Why ? \" she asked ."),
+           (Texts{u"\" We won . \"", u"He left .", u"\" Why ? \" she asked ."}));
+}
+
+TEST("segmentation", "citations: et al. before a bracket or comma, journal abbreviations, a bracketed title") {
+  CHECK_EQ(Sentences(u"Shown by Miyatake et al. (S. Miyatake, Mol. Cell. Biol. 8 : 5581, 1988) and Smith et al. , 1983. "
+                     u"Next, Proc.Natl.Acad.Sci. USA 90 : 7298. Done."),
+           (Texts{u"Shown by Miyatake et al. (S. Miyatake, Mol. Cell. Biol. 8 : 5581, 1988) and Smith et al. , 1983.",
+                  u"Next, Proc.Natl.Acad.Sci. USA 90 : 7298.", u"Done."}));
+  CHECK_EQ(Sentences(u"[ Receptors in asthma [ review ] ] Quantitation of receptors ."),
+           (Texts{u"[ Receptors in asthma [ review ] ]", u"Quantitation of receptors ."}));
+}
+
 TEST("segmentation", "a dateline's date ends it before a capitalised word") {
   CHECK_EQ(Sentences(u"LONDON 1996-08-30 West Indian all-rounder Phil Simmons took four ."),
            (Texts{u"LONDON 1996-08-30", u"West Indian all-rounder Phil Simmons took four ."}));

@@ -118,6 +118,56 @@ bool IsDottedCapitals(std::u16string_view word) {
   return true;
 }
 
+char16_t NextWordStart(std::u16string_view text, size_t from);
+
+// "Proc.Natl.Acad.Sci", "Ph.D": inner periods and a lowercase letter, an abbreviation of several words.
+bool IsDottedMixedCase(std::u16string_view word) {
+  return word.find(u'.') != std::u16string_view::npos &&
+         std::any_of(word.begin(), word.end(), [](char16_t c) { return IsLower(c); });
+}
+
+// A journal title's abbreviated word in a citation ("Mol. Cell. Biol. 8 :", "Genes & Dev. 3"): a short capitalised
+// word whose period is followed by more such words, then a number (`next` indexes the first following character).
+bool IsShortCapitalised(std::u16string_view word) {
+  return word.size() >= 2 && word.size() <= 5 && IsUpper(word[0]) && std::all_of(word.begin() + 1, word.end(), IsLower);
+}
+
+bool IsCitationWord(std::u16string_view word, std::u16string_view text, size_t next) {
+  if (!IsShortCapitalised(word)) return false;
+  for (int words = 0; words < 4 && next < text.size(); ++words) {
+    if (IsDigit(text[next])) return true;
+    size_t k = next;
+    while (k < text.size() && !IsSpace(text[k])) ++k;
+    const std::u16string_view following = text.substr(next, k - next);
+    const std::u16string_view bare = following.substr(0, following.empty() ? 0 : following.size() - 1);
+    // A title or "Cf." after the period starts a sentence as usual ("Malus. Cf. Fig. 3").
+    if (following.size() < 3 || following.back() != u'.' || !IsShortCapitalised(bare) || KindOf(bare) != WordKind::kPlain) {
+      return false;
+    }
+    next = k;
+    while (next < text.size() && IsSpace(text[next])) ++next;
+  }
+  return false;
+}
+
+// One to three digits: what numbers a list's items ("1.", "12.").
+bool IsListNumber(std::u16string_view word) {
+  return !word.empty() && word.size() <= 3 && std::all_of(word.begin(), word.end(), IsDigit);
+}
+
+// A list item's number at `i` (the start of a word): digits, a period, whitespace, then a capitalised word.
+bool IsListItemStart(std::u16string_view text, size_t i) {
+  size_t k = i;
+  while (k < text.size() && IsDigit(text[k])) ++k;
+  return IsListNumber(text.substr(i, k - i)) && k + 1 < text.size() && text[k] == u'.' && IsSpace(text[k + 1]) &&
+         IsUpper(NextWordStart(text, k + 1));
+}
+
+// Whether the straight double quote at `k` stands alone (a tokenized quote: " word " ... " ).
+bool IsLoneQuote(std::u16string_view text, size_t k) {
+  return k < text.size() && text[k] == u'"' && (k + 1 == text.size() || IsSpace(text[k + 1]));
+}
+
 // The first character of the next word after `from` (whitespace and opening quotes or brackets skipped), or 0 at
 // the end of the text.
 char16_t NextWordStart(std::u16string_view text, size_t from) {
@@ -131,6 +181,11 @@ char16_t NextWordStart(std::u16string_view text, size_t from) {
 bool EndsSentence(std::u16string_view text, size_t start, size_t begin, size_t end, size_t after) {
   const char16_t next = NextWordStart(text, after);
   if (next == 0) return true;
+  size_t raw = after;  // the next non-whitespace character, openers not skipped
+  while (raw < text.size() && IsSpace(text[raw])) ++raw;
+  // Punctuation that goes on a sentence: "et al. , 1983", "( C. Sub. )".
+  const char16_t follower = text[raw];
+  if (follower == u',' || follower == u';' || follower == u':' || follower == u')' || follower == u']') return false;
   if (end - begin > 1 || text[begin] != u'.') return !IsLower(next);  // "?", "!", "...", "?!"
   // A lone period (tokenized text: "word . Next") ends the sentence whatever follows.
   if (begin == start || IsSpace(text[begin - 1])) return true;
@@ -141,11 +196,14 @@ bool EndsSentence(std::u16string_view text, size_t start, size_t begin, size_t e
   while (word_start < begin && IsOpener(text[word_start])) ++word_start;
   const std::u16string_view word = text.substr(word_start, begin - word_start);
   if (word.size() == 1 && IsUpper(word[0])) return false;  // an initial
+  if (IsListNumber(word)) return false;                     // "1. Smith", an enumeration or an ordinal
   if (IsDottedCapitals(word)) return false;
+  if (IsDottedMixedCase(word)) return false;
   switch (KindOf(word)) {
     case WordKind::kPreceding: return false;
-    case WordKind::kBeforeNumber: return !IsDigit(next);
-    case WordKind::kPlain: return true;
+    // "et al. (Smith, 2001)": an opening bracket goes on the sentence too.
+    case WordKind::kBeforeNumber: return !IsDigit(next) && follower != u'(' && follower != u'[';
+    case WordKind::kPlain: return !IsCitationWord(word, text, raw);
   }
   return true;
 }
@@ -177,9 +235,13 @@ void SplitSentences(std::u16string_view text, const SegmentOptions& options, std
   size_t start = kNone;       // the current sentence's first character; kNone between sentences
   size_t content_end = 0;     // one past its last non-whitespace character
   int line_breaks = 0;        // line breaks since that character, for empty lines
+  size_t quotes = 0;          // straight double quotes in the sentence: odd while one is open
+  int bracket_depth = -1;     // nesting of [ ] in a sentence that opens with "[" (a translated title); else -1
   auto close = [&] {
     if (start != kNone) out->push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(content_end)});
     start = kNone;
+    quotes = 0;
+    bracket_depth = -1;
   };
   size_t i = 0;
   while (i < n) {
@@ -198,20 +260,45 @@ void SplitSentences(std::u16string_view text, const SegmentOptions& options, std
       continue;
     }
     line_breaks = 0;
-    if (start == kNone) start = i;
+    if (start == kNone) {
+      start = i;
+      if (c == u'[') bracket_depth = 0;
+    }
+    if (bracket_depth >= 0 && (c == u'[' || c == u']')) {
+      bracket_depth += c == u'[' ? 1 : -1;
+      // A sentence in brackets ("[ Glucocorticoid receptors in asthma ] Quantitation of ...") ends with them.
+      if (bracket_depth == 0 && i + 1 < n && IsSpace(text[i + 1]) && IsUpper(NextWordStart(text, i + 1))) {
+        content_end = i + 1;
+        close();
+        ++i;
+        continue;
+      }
+    }
     if (IsCjkTerminator(c) || IsLatinTerminator(c)) {
       size_t end = i;
       bool cjk = false;
       while (end < n && (IsLatinTerminator(text[end]) || IsCjkTerminator(text[end]))) cjk |= IsCjkTerminator(text[end++]);
       size_t after = end;
-      while (after < n && IsCloser(text[after])) ++after;
+      while (after < n && IsCloser(text[after])) quotes += text[after++] == u'"';
       content_end = after;
       // Latin terminators need whitespace (or the end) after them: "3.5", "U.S.A", "?!x" go on.
       if (cjk || after == n || IsSpace(text[after])) {
-        if (cjk || EndsSentence(text, start, i, end, after)) close();
+        if (cjk || EndsSentence(text, start, i, end, after)) {
+          // Tokenized text: a lone quote after the terminator closes the sentence's open quote (`said . " Next`).
+          size_t k = after;
+          while (k < n && IsSpace(text[k]) && !IsLineBreak(text[k])) ++k;
+          if (quotes % 2 == 1 && IsLoneQuote(text, k)) after = content_end = k + 1;
+          close();
+        }
       }
       i = after;
       continue;
+    }
+    if (c == u'"') ++quotes;
+    // A list item's number ("... 24.40 2. Andrei Ivanov") starts a sentence.
+    if (IsDigit(c) && start < i && IsSpace(text[i - 1]) && IsListItemStart(text, i)) {
+      close();
+      start = i;
     }
     if (IsDigit(c) && IsIsoDateWord(text, i) && IsUpper(NextWordStart(text, i + 10))) {
       content_end = i + 10;

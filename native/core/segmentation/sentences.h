@@ -8,11 +8,16 @@
 //   lowercase letter (a period written against its word: "etc. and", "Yahoo! said"); a period standing alone
 //   (" . ", tokenized text) ends one whatever follows;
 // - CJK terminators `。` `！` `？` `｡` (with their closers), whether or not whitespace follows;
-// - line breaks, as SegmentOptions::line_breaks says; U+2029 (paragraph separator) always.
+// - line breaks, as SegmentOptions::line_breaks says; U+2029 (paragraph separator) always;
+// - before a list item's number: one to three digits, a period, a capitalised word ("... 24.40 2. Andrei Ivanov").
+// A lone straight quote after a terminator closes the sentence when the sentence has a quote open (tokenized text:
+// `" We won . " Next`), else it opens the next one.
 // What a period does not end:
 // - decimals and numbers ("3.5", "1.000.000": no whitespace follows);
 // - titles and abbreviations that precede a word (Mr. Dr. Prof. St. vs. cf. approx. Fig. ...), e.g./i.e./viz.;
 // - initials: a single capital letter ("J. R. R. Tolkien", "John F. Kennedy");
+// - list numbers and ordinals: one to three digits ("1. Smith", "3. Platz"). The cost: "He scored 10. The team"
+//   is read as a list, split before "10." instead of after it;
 // - dotted capitals ("U.S.", "U.K."): precision first, "in the U.S. The" is missed rather than "the U.S. Senate"
 //   split;
 // - month and number abbreviations before a digit ("Jan. 5", "No. 7", "pp. 12", "Vol. 3").
