@@ -88,6 +88,8 @@ TEST("segmentation", "line breaks: spaces, empty lines (default) or every line")
 TEST("segmentation", "a list item's number starts a sentence and its period ends none") {
   CHECK_EQ(Sentences(u"Results: 1. Katja Seizinger 180 points 2. Pernilla Wiberg 153 10. Anna Smith 99"),
            (Texts{u"Results:", u"1. Katja Seizinger 180 points", u"2. Pernilla Wiberg 153", u"10. Anna Smith 99"}));
+  CHECK_EQ(Sentences(u"It opened on Jan. 5. He came. Page No. 7. Next."),
+           (Texts{u"It opened on Jan. 5.", u"He came.", u"Page No. 7.", u"Next."}));
 }
 
 TEST("segmentation", "a lone quote after a terminator closes an open quote, else opens the next sentence") {

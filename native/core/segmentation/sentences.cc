@@ -155,6 +155,17 @@ bool IsListNumber(std::u16string_view word) {
   return !word.empty() && word.size() <= 3 && std::all_of(word.begin(), word.end(), IsDigit);
 }
 
+// Whether the word before the one at `word_start` (no further back than `start`) is an abbreviation with its
+// period, which a number completes ("Jan. 5", "No. 7"): that number is no list item.
+bool FollowsAbbreviation(std::u16string_view text, size_t start, size_t word_start) {
+  size_t end = word_start;
+  while (end > start && IsSpace(text[end - 1])) --end;
+  if (end == start || end == word_start || text[end - 1] != u'.') return false;
+  size_t begin = end - 1;
+  while (begin > start && !IsSpace(text[begin - 1])) --begin;
+  return KindOf(text.substr(begin, end - 1 - begin)) != WordKind::kPlain;
+}
+
 // A list item's number at `i` (the start of a word): digits, a period, whitespace, then a capitalised word.
 bool IsListItemStart(std::u16string_view text, size_t i) {
   size_t k = i;
@@ -196,7 +207,8 @@ bool EndsSentence(std::u16string_view text, size_t start, size_t begin, size_t e
   while (word_start < begin && IsOpener(text[word_start])) ++word_start;
   const std::u16string_view word = text.substr(word_start, begin - word_start);
   if (word.size() == 1 && IsUpper(word[0])) return false;  // an initial
-  if (IsListNumber(word)) return false;                     // "1. Smith", an enumeration or an ordinal
+  // "1. Smith", an enumeration or an ordinal; but "on Jan. 5. He" is a date.
+  if (IsListNumber(word) && !FollowsAbbreviation(text, start, word_start)) return false;
   if (IsDottedCapitals(word)) return false;
   if (IsDottedMixedCase(word)) return false;
   switch (KindOf(word)) {
@@ -296,7 +308,7 @@ void SplitSentences(std::u16string_view text, const SegmentOptions& options, std
     }
     if (c == u'"') ++quotes;
     // A list item's number ("... 24.40 2. Andrei Ivanov") starts a sentence.
-    if (IsDigit(c) && start < i && IsSpace(text[i - 1]) && IsListItemStart(text, i)) {
+    if (IsDigit(c) && start < i && IsSpace(text[i - 1]) && IsListItemStart(text, i) && !FollowsAbbreviation(text, start, i)) {
       close();
       start = i;
     }
