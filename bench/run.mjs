@@ -103,6 +103,7 @@ function systemSpecs(settings, crf) {
     { id: 'crf', label: 'CRF (CRFsuite, word features)', kind: 'crf', crfModelPath: crf.path },
     { id: 'concurrency', label: 'native-ner fp32: concurrent vs sequential calls', kind: 'concurrency', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
     { id: 'tokenizer', label: 'native tokenizer alone', kind: 'tokenizer' },
+    { id: 'segmentation', label: 'sentence segmentation alone', kind: 'segmentation' },
   ];
   if (!crf.cached) {
     const training = crf.training === FULL_TRAINING ? 'full' : `${QUICK_TRAINING.sentences} sentences`;
@@ -258,6 +259,21 @@ function tokenizerSpeedsOf(rounds) {
 }
 
 /**
+ * Each splitter's boundary scores per dataset (the same every round) and its median MB/s over rounds.
+ * @param {import('./lib/types.js').SegmentationRow[] | undefined} rows
+ * @returns {import('./lib/report.mjs').SegmentationScore[]}
+ */
+function segmentationOf(rows) {
+  if (!rows) return [];
+  const keys = [...new Set(rows.map((r) => `${r.dataset}\u0000${r.splitter}`))];
+  return keys.map((key) => {
+    const of = rows.filter((r) => `${r.dataset}\u0000${r.splitter}` === key);
+    const { bytes, seconds, ...scores } = of[0];
+    return { ...scores, mbPerSecond: median(of.map((r) => r.bytes / r.seconds / 1e6)) };
+  });
+}
+
+/**
  * What a reader needs to interpret the tables: how each system was run, and anything that makes a figure suspect.
  * @param {object} run
  * @param {{ spec: SystemSpec; result: Measured }[]} run.measured
@@ -385,7 +401,8 @@ async function main() {
   const concurrency = concurrencyOf(resultOf('concurrency')?.concurrency, texts.length, rows);
   const tokenizerRounds = resultOf('tokenizer')?.tokenizer?.rounds;
   const tokenizerSpeeds = tokenizerSpeedsOf(tokenizerRounds);
-  const targets = targetsOf(rows, concurrency, tokenizerSpeeds, { project: ortVersion('project'), previous: ortVersion('previous') });
+  const segmentation = segmentationOf(resultOf('segmentation')?.segmentation?.rows);
+  const targets = targetsOf(rows, concurrency, tokenizerSpeeds, { project: ortVersion('project'), previous: ortVersion('previous') }, segmentation);
   // How close to the hardware: native-ner's arithmetic rate against a large MatMul's (a few seconds, own process).
   const hardware = await measureHardware(measured, texts).catch((/** @type {unknown} */ error) => {
     failures.push({ id: 'hardware', label: 'hardware table (MatMul peak)', error: error instanceof Error ? error.message : String(error) });
@@ -428,7 +445,7 @@ async function main() {
     loadedAddons,
   });
 
-  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, targets, serveLoad, hardware, notes, failures });
+  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, segmentation, targets, serveLoad, hardware, notes, failures });
   process.stdout.write(markdown);
 
   // Only a full run of every system replaces the committed results.
@@ -454,6 +471,7 @@ async function main() {
     }),
     concurrency,
     tokenizerSpeeds,
+    segmentation,
     otherCpuShare,
     serveLoad,
     crfTraining,

@@ -59,11 +59,27 @@ import { serveLoadMarkdown } from './serve-load-report.mjs';
  */
 
 /**
+ * @typedef {object} SegmentationScore one sentence splitter on one dataset of documents (bench/systems/segmentation.mjs)
+ * @property {string} dataset
+ * @property {number} documents
+ * @property {string} splitter
+ * @property {string} label
+ * @property {number} tp
+ * @property {number} predicted
+ * @property {number} gold
+ * @property {number} precision
+ * @property {number} recall
+ * @property {number} f1
+ * @property {number} mbPerSecond median over rounds, UTF-8 text on the JS thread
+ */
+
+/**
  * @typedef {object} Report
  * @property {string[]} header lines above the tables
  * @property {Row[]} rows
  * @property {Concurrency | null} concurrency
  * @property {TokenizerSpeed[]} tokenizerSpeeds
+ * @property {SegmentationScore[]} [segmentation]
  * @property {Target[]} targets
  * @property {import('./types.js').ServeLoadResult | null} [serveLoad] latency under load (bench/systems/serve-load.mjs)
  * @property {string[]} notes
@@ -104,9 +120,10 @@ const num = (value, digits = 0) =>
  * @param {Report['concurrency']} concurrency
  * @param {TokenizerSpeed[]} tokenizerSpeeds
  * @param {{ project: string; previous: string }} ortVersions the CPU path's ONNX Runtime and the previous pin
+ * @param {SegmentationScore[]} [segmentation] the sentence splitters' scores (issue 12's targets for native-ner's)
  * @returns {Target[]}
  */
-export function targetsOf(rows, concurrency, tokenizerSpeeds, ortVersions) {
+export function targetsOf(rows, concurrency, tokenizerSpeeds, ortVersions, segmentation = []) {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const speed = (/** @type {string} */ id) => byId.get(id)?.sentencesPerSecond;
   const fastest = (/** @type {string[]} */ ids) => {
@@ -161,6 +178,43 @@ export function targetsOf(rows, concurrency, tokenizerSpeeds, ortVersions) {
       target: '≥ 5 M',
       met: native === null ? null : native >= 5e6,
     })),
+    ...segmentationTargets(segmentation),
+  ];
+}
+
+/**
+ * Issue 12's goals for native-ner's splitter: CoNLL-2003 documents F1 ≥ 0.65 with precision ≥ 0.95, GENIA abstracts
+ * F1 ≥ 0.995, over 10 MB/s on each.
+ * @param {SegmentationScore[]} segmentation
+ * @returns {Target[]}
+ */
+function segmentationTargets(segmentation) {
+  const ours = segmentation.filter((s) => s.splitter === 'native-ner');
+  const conll = ours.find((s) => s.dataset.startsWith('CoNLL'));
+  const genia = ours.find((s) => s.dataset.startsWith('GENIA'));
+  const slowest = ours.length > 0 ? Math.min(...ours.map((s) => s.mbPerSecond)) : null;
+  return [
+    {
+      measure: 'sentence boundaries, CoNLL-2003 test documents (F1, precision)',
+      value: conll?.f1 ?? null,
+      shown: conll ? `${num(conll.f1, 3)}, ${num(conll.precision, 3)}` : 'n/a',
+      target: 'F1 ≥ 0.65 with precision ≥ 0.95',
+      met: conll ? conll.f1 >= 0.65 && conll.precision >= 0.95 : null,
+    },
+    {
+      measure: 'sentence boundaries, GENIA test abstracts (F1)',
+      value: genia?.f1 ?? null,
+      shown: genia ? num(genia.f1, 4) : 'n/a',
+      target: '≥ 0.995',
+      met: genia ? genia.f1 >= 0.995 : null,
+    },
+    {
+      measure: 'sentence segmentation speed, slowest dataset (MB/s, JS thread)',
+      value: slowest,
+      shown: slowest === null ? 'n/a' : num(slowest, 1),
+      target: '> 10',
+      met: slowest === null ? null : slowest > 10,
+    },
   ];
 }
 
@@ -288,6 +342,25 @@ export function toMarkdown(report) {
         report.tokenizerSpeeds.map((t) => [t.model, `${num(t.native / 1e6, 2)} M`, `${num(t.reference / 1e6, 2)} M`, `${num(t.native / t.reference, 1)}×`]),
         'lrrr',
       ),
+    );
+  }
+  if (report.segmentation && report.segmentation.length > 0) {
+    sections.push(
+      table(
+        ['sentence segmentation (documents)', 'splitter', 'precision', 'recall', 'F1', 'boundaries found / gold', 'MB/s'],
+        report.segmentation.map((s) => [
+          `${s.dataset} (${num(s.documents)})`,
+          s.label,
+          num(s.precision, 4),
+          num(s.recall, 4),
+          num(s.f1, 4),
+          `${num(s.tp)} of ${num(s.predicted)} / ${num(s.gold)}`,
+          num(s.mbPerSecond, 1),
+        ]),
+        'llrrrrr',
+      ) +
+        '\n\nEach document\'s sentences joined by single spaces; a boundary is where a sentence other than the first starts. ' +
+        'MB/s: UTF-8 text split on the JS thread, objects built (native-ner: sentences(), one native call per document).',
     );
   }
   if (report.serveLoad) sections.push(serveLoadMarkdown(report.serveLoad));

@@ -43,5 +43,6 @@ export function mergeRounds(rounds) {
     };
   }
   if (first.tokenizer) merged.tokenizer = { rounds: rounds.flatMap((r) => r.tokenizer?.rounds ?? []) };
+  if (first.segmentation) merged.segmentation = { rows: rounds.flatMap((r) => r.segmentation?.rows ?? []) };
   return merged;
 }

@@ -1,7 +1,7 @@
 // Shapes passed between the harness (bench/run.mjs) and the child process that measures one system.
 import type { SpanScores } from '../../dist/eval/index.js';
 
-export type SystemKind = 'native' | 'ort-loop' | 'transformers' | 'crf' | 'crf-train' | 'concurrency' | 'tokenizer';
+export type SystemKind = 'native' | 'ort-loop' | 'transformers' | 'crf' | 'crf-train' | 'concurrency' | 'tokenizer' | 'segmentation';
 
 /** How much work the children do; the same for every system of one run. */
 export interface Settings {
@@ -85,9 +85,28 @@ export interface ChildResult {
   batchSearch?: { trials: BatchTrial[]; chosen: BatchSetting };
   concurrency?: ConcurrencyResult;
   tokenizer?: { rounds: TokenizerRound[] };
+  segmentation?: { rows: SegmentationRow[] };
   training?: { sentences: number; iterations: number; seconds: number };
   /** native-ner: its stats() after the timed pass (reset before it): real and padded tokens the model ran. */
   engineStats?: { texts: number; windows: number; batches: number; tokens: number; paddedTokens: number };
+}
+
+/** One sentence splitter on one dataset of documents: boundary counts and scores, and the bytes it split in `seconds`. */
+export interface SegmentationRow {
+  dataset: string;
+  documents: number;
+  /** native-ner, intl-segmenter or sentence-splitter */
+  splitter: string;
+  label: string;
+  tp: number;
+  predicted: number;
+  gold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** UTF-8 bytes split, over all passes */
+  bytes: number;
+  seconds: number;
 }
 
 /** One tokenizer model's single-thread speed: native-ner's and Hugging Face's (Node binding) over the same texts. */
