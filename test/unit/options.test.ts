@@ -279,7 +279,10 @@ describe('CLI flags', () => {
     const scopes = (command: CommandName) => [...new Set(flaggedOptions(command).map((o) => o.scope))];
     expect(scopes('extract')).toEqual(['model', 'extract']);
     expect(scopes('eval')).toEqual(['model', 'extract']);
-    expect(scopes('serve')).toEqual(['model', 'serve']);
+    expect(scopes('serve')).toEqual(['model', 'extract', 'serve']);
+    // serve takes only the extract options marked for it, as the served model's defaults.
+    const serveExtract = flaggedOptions('serve').filter((o) => o.scope === 'extract').map((o) => o.cli.flag);
+    expect(serveExtract).toEqual(['--segment', '--line-breaks']);
   });
 
   it.each(flagged.map((o) => [`${o.command} ${o.cli.flag}`, o] as const))('%s parses at its bounds and refuses past them', (_, o) => {
