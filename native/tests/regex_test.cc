@@ -1,11 +1,11 @@
-// The Replace/Split regex (core/tokenizer/regex.h): a pattern that is one repeated character test is matched by
+// The Replace/Split regex (core/util/regex.h): a pattern that is one repeated character test is matched by
 // counting runs, which must find exactly what the backtracking search finds for the same pattern in a group.
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/tokenizer/regex.h"
+#include "core/util/regex.h"
 #include "tests/check.h"
 
 namespace nn {

@@ -10,6 +10,8 @@ void EntityColumns::Reserve(size_t texts, size_t entities) {
   labels.reserve(entities);
   scores.reserve(entities);
   tokens.reserve(entities);
+  sources.reserve(entities);
+  ids.reserve(entities);
 }
 
 void EntityColumns::Append(const std::vector<Entity>& text_entities) {
@@ -21,6 +23,8 @@ void EntityColumns::Append(const std::vector<Entity>& text_entities) {
     labels.push_back(e.label);
     scores.push_back(e.score);
     tokens.push_back(e.token);
+    sources.push_back(e.source);
+    ids.push_back(e.id);
   }
   offsets.push_back(static_cast<uint32_t>(starts.size()));
 }
@@ -34,6 +38,8 @@ void EntityColumns::AppendColumns(const EntityColumns& other, uint32_t first_tex
   labels.insert(labels.end(), other.labels.begin(), other.labels.end());
   scores.insert(scores.end(), other.scores.begin(), other.scores.end());
   tokens.insert(tokens.end(), other.tokens.begin(), other.tokens.end());
+  sources.insert(sources.end(), other.sources.begin(), other.sources.end());
+  ids.insert(ids.end(), other.ids.begin(), other.ids.end());
 }
 
 }  // namespace nn

@@ -13,6 +13,8 @@ struct Entity {
   int32_t label;   // index into LabelScheme::types(), or into tags() for aggregation "none"
   float score;
   int32_t token;   // the token's position in the model input for aggregation "none"; -1 otherwise
+  int32_t source = 0;  // 0: the model; r + 1: rule r of the call's rule set (core/rules/rule_set.h)
+  int32_t id = -1;     // the rule's canonical id (an index into the rule set's ids), -1 for none
 };
 
 // Entities of many texts, flattened: text i owns entities [offsets[i], offsets[i+1]), each also marked with its
@@ -25,6 +27,8 @@ struct EntityColumns {
   std::vector<int32_t> labels;
   std::vector<float> scores;
   std::vector<int32_t> tokens;
+  std::vector<int32_t> sources;  // Entity::source and Entity::id, per entity
+  std::vector<int32_t> ids;
 
   void Reserve(size_t texts, size_t entities);
   void Append(const std::vector<Entity>& text_entities);  // adds the next text's entities

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/tokenizer/pipeline_steps.h"
-#include "core/tokenizer/regex.h"
+#include "core/util/regex.h"
 
 namespace nn {
 

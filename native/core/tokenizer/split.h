@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "core/tokenizer/pipeline_steps.h"
-#include "core/tokenizer/regex.h"
+#include "core/util/regex.h"
 
 namespace nn {
 

@@ -10,7 +10,7 @@
 #include "core/tokenizer/metaspace.h"
 #include "core/tokenizer/precompiled_normalizer.h"
 #include "core/tokenizer/prepend.h"
-#include "core/tokenizer/regex.h"
+#include "core/util/regex.h"
 #include "core/tokenizer/replace.h"
 #include "core/tokenizer/split.h"
 #include "core/tokenizer/strip.h"

@@ -1,4 +1,4 @@
-#include "core/tokenizer/regex.h"
+#include "core/util/regex.h"
 
 #include <utility>
 
@@ -10,12 +10,13 @@ namespace nn {
 // A node: one character test, or a group of alternatives (each a sequence of nodes), or a lookahead; each
 // repeated from min to max times.
 struct Regex::Node {
-  enum Kind { kChar, kAny, kClass, kGroup, kLookahead } kind = kChar;
+  enum Kind { kChar, kAny, kClass, kGroup, kLookahead, kWordBoundary } kind = kChar;
   char32_t c = 0;
   // kClass: ranges and property tests, possibly negated.
   std::vector<std::pair<char32_t, char32_t>> ranges;
   bool space = false, not_space = false, letter = false, not_letter = false, number = false, not_number = false;
-  bool negated = false;
+  bool digit = false, not_digit = false, word = false, not_word = false;  // RegexSyntax::kRules only
+  bool negated = false;  // a class's [^...]; kWordBoundary: \B
   // kGroup / kLookahead
   std::vector<std::vector<std::unique_ptr<Node>>> alternatives;
   bool negative_lookahead = false;
@@ -32,13 +33,18 @@ struct Regex::Node {
         for (const auto& r : ranges) in = in || (x >= r.first && x <= r.second);
         in = in || (space && regex_classes::IsSpace(x)) || (not_space && !regex_classes::IsSpace(x)) ||
              (letter && regex_classes::IsLetter(x)) || (not_letter && !regex_classes::IsLetter(x)) ||
-             (number && regex_classes::IsNumber(x)) || (not_number && !regex_classes::IsNumber(x));
+             (number && regex_classes::IsNumber(x)) || (not_number && !regex_classes::IsNumber(x)) ||
+             (digit && x >= '0' && x <= '9') || (not_digit && !(x >= '0' && x <= '9')) ||
+             (word && IsWordChar(x)) || (not_word && !IsWordChar(x));
         return in != negated;
       }
       default: return false;
     }
   }
   bool IsSingleChar() const { return kind == kChar || kind == kAny || kind == kClass; }
+  static bool IsWordChar(char32_t x) {
+    return x == '_' || regex_classes::IsLetter(x) || regex_classes::IsNumber(x);
+  }
 };
 
 namespace {
@@ -48,7 +54,8 @@ using Sequence = std::vector<std::unique_ptr<Node>>;
 
 class Parser {
  public:
-  explicit Parser(std::u32string pattern) : p_(std::move(pattern)) {}
+  Parser(std::u32string pattern, RegexSyntax syntax) : p_(std::move(pattern)), rules_(syntax == RegexSyntax::kRules) {}
+  size_t position() const { return i_; }
 
   std::unique_ptr<Node> Parse() {
     auto root = std::make_unique<Node>();
@@ -97,7 +104,13 @@ class Parser {
       }
       case '.': node->kind = Node::kAny; return node;
       case '[': return Class(std::move(node));
-      case '\\': return Escape(std::move(node), false) ? std::move(node) : nullptr;
+      case '\\':
+        if (rules_ && i_ < p_.size() && (p_[i_] == 'b' || p_[i_] == 'B')) {
+          node->kind = Node::kWordBoundary;
+          node->negated = p_[i_++] == 'B';
+          return node;
+        }
+        return Escape(std::move(node), false) ? std::move(node) : nullptr;
       case '^': case '$': case '*': case '+': case '?': case '{': case '|': case ')': case ']': return nullptr;
       default: node->c = c; return node;
     }
@@ -135,6 +148,11 @@ class Parser {
         }
         return true;
       }
+      case 'd': case 'D': case 'w': case 'W':
+        if (!rules_) return false;
+        if (!in_class) node->kind = Node::kClass;
+        (e == 'd' ? node->digit : e == 'D' ? node->not_digit : e == 'w' ? node->word : node->not_word) = true;
+        return true;
       default:
         // Escaped punctuation is literal; escaped letters and digits mean classes or anchors we lack.
         if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) return false;
@@ -218,7 +236,7 @@ class Parser {
     } else {
       return true;
     }
-    if (node->kind == Node::kLookahead) return false;
+    if (node->kind == Node::kLookahead || node->kind == Node::kWordBoundary) return false;
     if (i_ < p_.size() && p_[i_] == '?') {
       node->greedy = false;
       ++i_;
@@ -229,6 +247,7 @@ class Parser {
   }
 
   std::u32string p_;
+  bool rules_;
   size_t i_ = 0;
 };
 
@@ -249,10 +268,13 @@ Continuation Wrap(const F& f) {
 
 class Matcher {
  public:
-  explicit Matcher(std::u32string_view text) : text_(text) {}
+  // `step_budget`: 0 for none; once spent, every search fails (exhausted() says so).
+  Matcher(std::u32string_view text, size_t step_budget) : text_(text), budget_(step_budget) {}
+  bool exhausted() const { return budget_ != 0 && steps_ > budget_; }
 
   bool Sequence(const ::nn::Sequence& seq, size_t index, size_t pos, size_t depth, Continuation k) const {
     if (depth > kMaxDepth) return false;
+    if (budget_ != 0 && ++steps_ > budget_) return false;
     if (index == seq.size()) return k(pos, depth);
     const Node& node = *seq[index];
     const auto rest = [&](size_t p, size_t d) { return Sequence(seq, index + 1, p, d + 1, k); };
@@ -261,6 +283,12 @@ class Matcher {
 
   bool Repeat(const Node& node, size_t count, size_t pos, size_t depth, Continuation k) const {
     if (depth > kMaxDepth) return false;
+    if (budget_ != 0 && ++steps_ > budget_) return false;
+    if (node.kind == Node::kWordBoundary) {
+      const bool before = pos > 0 && Node::IsWordChar(text_[pos - 1]);
+      const bool after = pos < text_.size() && Node::IsWordChar(text_[pos]);
+      return ((before != after) != node.negated) && k(pos, depth);
+    }
     if (node.IsSingleChar()) {  // iterative: count the run, then back off
       size_t run = 0;
       const size_t limit = node.max;
@@ -309,6 +337,8 @@ class Matcher {
 
  private:
   std::u32string_view text_;
+  size_t budget_;
+  mutable size_t steps_ = 0;
 };
 
 }  // namespace
@@ -316,7 +346,7 @@ class Matcher {
 Regex::Regex() = default;
 Regex::~Regex() = default;
 
-std::unique_ptr<Regex> Regex::Compile(std::string_view pattern) {
+std::unique_ptr<Regex> Regex::Compile(std::string_view pattern, RegexSyntax syntax, std::string* error) {
   const std::u16string units = utf::Utf8ToUtf16(pattern);
   std::u32string code_points;
   for (size_t i = 0; i < units.size();) {
@@ -324,9 +354,19 @@ std::unique_ptr<Regex> Regex::Compile(std::string_view pattern) {
     code_points.push_back(utf::DecodeUtf16(units, i, &n));
     i += n;
   }
-  std::unique_ptr<Node> root = Parser(code_points).Parse();
-  if (!root) return nullptr;
+  Parser parser(code_points, syntax);
+  std::unique_ptr<Node> root = parser.Parse();
+  if (!root) {
+    if (error) {
+      *error = "unsupported construct or syntax error at character " + std::to_string(parser.position()) +
+               " (supported: literals, . [] () (?:) (?=) (?!) | * + ? {n,m} \\s \\S \\p{L} \\p{N}" +
+               (syntax == RegexSyntax::kRules ? " \\d \\D \\w \\W \\b \\B" : "") +
+               "; no anchors, backreferences, lookbehind or flags)";
+    }
+    return nullptr;
+  }
   std::unique_ptr<Regex> regex(new Regex());
+  regex->syntax_ = syntax;
   if (root->alternatives.size() == 1 && !root->alternatives[0].empty()) {
     const Node& first = *root->alternatives[0][0];
     if (first.kind == Node::kChar && first.min >= 1) regex->first_literal_ = first.c;
@@ -376,7 +416,7 @@ void Regex::FindAll(std::u32string_view text, std::vector<RegexMatch>* matches) 
     }
     return;
   }
-  const Matcher matcher(text);
+  const Matcher matcher(text, syntax_ == RegexSyntax::kRules ? kStepsPerChar * text.size() + 100000 : 0);
   size_t last_end = 0;
   bool have_last = false;
   size_t last_match_end = 0;
@@ -395,6 +435,7 @@ void Regex::FindAll(std::u32string_view text, std::vector<RegexMatch>* matches) 
         found = true;
         break;
       }
+      if (matcher.exhausted()) return;
     }
     if (!found) return;
     if (end == start && have_last && last_match_end == end) {
