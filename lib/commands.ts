@@ -133,6 +133,7 @@ const ARG_OF_TYPE: Record<OptionSpec['type'], string> = {
   string: 'VALUE',
   choice: 'NAME',
   strings: 'A,B',
+  rules: 'FILE',
 };
 
 /** The help of `command`: its synopsis, what it does, and every flag, options with their defaults. */

@@ -2,6 +2,7 @@ export { NativeNer, packUtf8, type Entity, type EntityColumns, type EngineStats,
 export { Tokenizer, type TokenizedText } from './tokenizer';
 export { sentences, type Sentence, type SentenceOptions } from './segmentation';
 export { NerError, type NerErrorCode } from './errors';
+export { Rules, loadRules, type RulesDocument, type RulesInput } from './rules';
 export type { Aggregation, ExtractOptions, ModelOptions } from './options';
 export type { ModelHead, SpanMode } from './options';
 export * from './eval';

@@ -38,10 +38,14 @@ export interface NativeColumns {
   /** Token positions in the model input (aggregation 'none'); -1 otherwise. */
   tokens: Int32Array;
   labelsAreTags: boolean;
+  /** With rules only: each entity's source (0 the model, r + 1 rule r) and id (-1 none), and the label names. */
+  sources?: Int32Array;
+  ids?: Int32Array;
+  labelNames?: string[];
 }
 
 /** Extract options as the binding reads them: checked by lib/options.ts, whose ranges the binding trusts. */
-export type NativeExtractOptions = ExtractOptions;
+export type NativeExtractOptions = Omit<ExtractOptions, 'rules'>;
 
 export interface NativeModelInfo {
   labels: string[];
@@ -75,7 +79,12 @@ export interface NativeStats {
 }
 
 export interface NativeModel {
-  extract(texts: string[] | { utf8: Uint8Array; offsets: Uint32Array }, options?: NativeExtractOptions): Promise<NativeColumns>;
+  /** `rules`: a handle from loadRules, held by the call. */
+  extract(
+    texts: string[] | { utf8: Uint8Array; offsets: Uint32Array },
+    options?: NativeExtractOptions,
+    rules?: unknown,
+  ): Promise<NativeColumns>;
   tokenize(text: string, addSpecialTokens?: boolean): NativeEncoding;
   info(): NativeModelInfo;
   stats(): NativeStats;
@@ -96,6 +105,9 @@ interface Binding {
   loadModel(params: NativeModelParams): Promise<NativeModel>;
   /** The sentence splitter: [start0, end0, start1, end1, ...] in UTF-16 units. */
   sentences(text: string, options: { lineBreaks?: string }): Uint32Array;
+  /** Builds a rule set on a worker thread: kind 'file' (text is a path) or 'json' (text is the document). */
+  loadRules(kind: 'file' | 'json', text: string, source: string): Promise<unknown>;
+  rulesInfo(handle: unknown): { sourceNames: string[]; idNames: string[]; labels: string[]; phraseCount: number };
 }
 
 const packageRoot = join(__dirname, '..');

@@ -24,6 +24,7 @@ import {
   type SentenceOptions,
   type StreamOptions,
 } from './options';
+import { Rules, rulesHandle, type RulesInput } from './rules';
 import { extractStream, type StreamResult } from './stream';
 import { sentences, type Sentence } from './segmentation';
 import { toTokenizedText, type TokenizedText } from './tokenizer';
@@ -44,6 +45,10 @@ export interface Entity {
   score: number;
   /** With aggregation 'none' only: the token's position in the model input ([CLS] is 0). */
   index?: number;
+  /** With rules only: 'model', or the name of the rule that found it or decided its label. */
+  source?: string;
+  /** With rules only: the canonical id of the phrase that found it, when it has one. */
+  id?: string;
 }
 
 /** What ner.stats() returns; every field a plain number. */
@@ -116,6 +121,11 @@ export interface Utf8Texts {
 export interface EntityColumns extends Pick<NativeColumns, 'offsets' | 'textIndex' | 'starts' | 'ends' | 'labels' | 'scores'> {
   count: number;
   labelNames: readonly string[];
+  /** With rules only: each entity's source (indexing sourceNames: 0 is 'model') and id (indexing idNames; -1 none). */
+  sources?: Int32Array;
+  ids?: Int32Array;
+  sourceNames?: readonly string[];
+  idNames?: readonly string[];
 }
 
 /** Packs strings as UTF-8 with text boundaries, the input form extractColumns also takes. */
@@ -161,6 +171,7 @@ export class NativeNer {
   /** What the model is: read once at load, it stays readable after dispose(). */
   readonly info: ModelInfo;
   private readonly typeNames: readonly string[];  // the binding's type ids index this list ('O' included)
+  private rules: Rules | undefined;  // the model's rules; each call takes the set current when it is made
 
   /**
    * Loads a model directory synchronously (this blocks the thread for the load, about a second for a small
@@ -170,7 +181,11 @@ export class NativeNer {
   /** @internal used by load() */
   constructor(modelDir: string, options: ModelOptions | undefined, loaded: NativeModel);
   constructor(modelDir: string, options?: ModelOptions, loaded?: NativeModel) {
-    const { model, defaults } = checkModelOptions(options);
+    const { model, defaults: { rules, ...defaults } } = checkModelOptions(options);
+    if (rules !== undefined && !(rules instanceof Rules)) {
+      throw new TypeError('the constructor takes loaded rules (await loadRules(...)); NativeNer.load takes a path or object too');
+    }
+    this.rules = rules;
     this.defaults = defaults;
     let native = loaded;
     if (!native) {
@@ -192,7 +207,8 @@ export class NativeNer {
 
   /** Loads a model directory on a worker thread. */
   static async load(modelDir: string, options?: ModelOptions): Promise<NativeNer> {
-    const { model } = checkModelOptions(options);
+    const { model, defaults } = checkModelOptions(options);
+    const rules = defaults.rules === undefined ? undefined : await Rules.load(defaults.rules);
     const params = toParams(modelDir, model);
     const binding = getBinding();
     let native: NativeModel;
@@ -201,7 +217,20 @@ export class NativeNer {
     } catch (error) {
       throw fromNative(error);
     }
-    return new NativeNer(modelDir, options, native);
+    return new NativeNer(modelDir, rules ? { ...options, rules } : options, native);
+  }
+
+  /**
+   * Replaces the model's rules (null: none), loading them first on a worker thread; calls already made finish
+   * with the rules they started with. Invalid rules reject and the current ones stay.
+   */
+  async setRules(rules: RulesInput | null): Promise<void> {
+    this.rules = rules === null ? undefined : await Rules.load(rules);
+  }
+
+  /** The model's current rules, if any. */
+  get currentRules(): Rules | undefined {
+    return this.rules;
   }
 
   /** Entities of each text, in input order. Tokenization, inference and decoding run off the JS thread. */
@@ -211,8 +240,8 @@ export class NativeNer {
   async extract(input: string | string[], options?: ExtractOptions): Promise<Entity[][] | Entity[]> {
     const single = typeof input === 'string';
     const texts = single ? [input] : readTextArray(input);
-    const { columns, labelNames } = await this.run(texts, options);
-    const result = toEntities(texts, columns, labelNames);
+    const { columns, labelNames, rules } = await this.run(texts, options);
+    const result = toEntities(texts, columns, labelNames, rules);
     return single ? result[0] : result;
   }
 
@@ -223,28 +252,35 @@ export class NativeNer {
    * becoming JS strings. Same options and decoding as extract.
    */
   async extractColumns(input: string[] | Utf8Texts, options?: ExtractOptions): Promise<EntityColumns> {
-    const { columns, labelNames } = await this.run(Array.isArray(input) ? readTextArray(input) : readUtf8Texts(input), options);
+    const { columns, labelNames, rules } = await this.run(Array.isArray(input) ? readTextArray(input) : readUtf8Texts(input), options);
     const { offsets, textIndex, starts, ends, labels, scores } = columns;
-    return { count: starts.length, offsets, textIndex, starts, ends, labels, scores, labelNames };
+    const out: EntityColumns = { count: starts.length, offsets, textIndex, starts, ends, labels, scores, labelNames };
+    if (rules && columns.sources && columns.ids) {
+      Object.assign(out, { sources: columns.sources, ids: columns.ids, sourceNames: rules.sourceNames, idNames: rules.idNames });
+    }
+    return out;
   }
 
   /** Checks options, runs the native extract and names the label table its label ids index. */
   private async run(
     input: string[] | Utf8Texts,
     options: ExtractOptions | undefined,
-  ): Promise<{ columns: NativeColumns; labelNames: readonly string[] }> {
-    const given = checkExtractOptions(options);
+  ): Promise<{ columns: NativeColumns; labelNames: readonly string[]; rules: Rules | undefined }> {
+    const { rules: callRules, ...given } = checkExtractOptions(options);
     checkOptionsForHead(given, this.info.head, 'extract option');
     const merged = { ...this.defaults, ...given };
-    const unknownLabels = merged.labels?.filter((l) => !this.info.entityTypes.includes(l)) ?? [];
+    // Taken now: a setRules() after this call was made does not change it.
+    const rules = callRules === undefined ? this.rules : await Rules.load(callRules);
+    const known = rules ? [...this.info.entityTypes, ...rules.labels] : this.info.entityTypes;
+    const unknownLabels = merged.labels?.filter((l) => !known.includes(l)) ?? [];
     if (unknownLabels.length > 0) {
       throw new NerError(
         'ERR_INVALID_ARGUMENT',
-        `unknown entity type ${unknownLabels.join(', ')} in labels; this model has ${this.info.entityTypes.join(', ')}`,
+        `unknown entity type ${unknownLabels.join(', ')} in labels; this model${rules ? ' and its rules have' : ' has'} ${known.join(', ')}`,
       );
     }
     const native = this.requireNative();
-    const work = callNative(() => native.extract(input, merged));
+    const work = callNative(() => native.extract(input, merged, rules ? rulesHandle(rules) : undefined));
     this.track(work);
     let columns: NativeColumns;
     try {
@@ -252,7 +288,8 @@ export class NativeNer {
     } catch (error) {
       throw fromNative(error);
     }
-    return { columns, labelNames: columns.labelsAreTags ? this.info.labels : this.typeNames };
+    const labelNames = columns.labelNames ?? (columns.labelsAreTags ? this.info.labels : this.typeNames);
+    return { columns, labelNames, rules };
   }
 
   /**
@@ -327,8 +364,8 @@ export class NativeNer {
 }
 
 /** Builds entity objects from the binding's columns; `names` maps label ids to names. */
-function toEntities(texts: string[], columns: NativeColumns, names: readonly string[]): Entity[][] {
-  const { offsets, starts, ends, labels, scores, tokens } = columns;
+function toEntities(texts: string[], columns: NativeColumns, names: readonly string[], rules?: Rules): Entity[][] {
+  const { offsets, starts, ends, labels, scores, tokens, sources, ids } = columns;
   const out: Entity[][] = new Array(texts.length);
   for (let i = 0; i < texts.length; i++) {
     const entities: Entity[] = [];
@@ -337,6 +374,10 @@ function toEntities(texts: string[], columns: NativeColumns, names: readonly str
       const end = ends[k];
       const entity: Entity = { label: names[labels[k]], start, end, text: texts[i].slice(start, end), score: scores[k] };
       if (tokens[k] >= 0) entity.index = tokens[k];
+      if (rules && sources && ids) {
+        entity.source = rules.sourceNames[sources[k]];
+        if (ids[k] >= 0) entity.id = rules.idNames[ids[k]];
+      }
       entities.push(entity);
     }
     out[i] = entities;

@@ -5,6 +5,7 @@
 // layer only asserts types and trusts these ranges. A new option is one entry here.
 import { availableParallelism } from 'node:os';
 import { NerError } from './errors';
+import type { RulesInput } from './rules';
 
 /** What a model's output holds: one score per token and tag, or one per span of subwords and type. */
 export type ModelHead = 'token' | 'span';
@@ -78,7 +79,12 @@ export interface StringListSpec extends SpecBase {
   type: 'strings';
 }
 
-export type OptionSpec = IntegerSpec | NumberSpec | BooleanSpec | StringSpec | ChoiceSpec | StringListSpec;
+/** Rules (lib/rules.ts): a rules file's path, a rules document, or loaded Rules; on the command line, the path. */
+export interface RulesSpec extends SpecBase {
+  type: 'rules';
+}
+
+export type OptionSpec = IntegerSpec | NumberSpec | BooleanSpec | StringSpec | ChoiceSpec | StringListSpec | RulesSpec;
 
 const INT32_MAX = 2 ** 31 - 1;
 const HOUR_MS = 3_600_000;
@@ -126,6 +132,16 @@ export const OPTIONS = {
     },
     /** Report only entities of these types (e.g. ['PER', 'ORG']). */
     labels: { type: 'strings', defaultText: 'all' },
+    /**
+     * Phrase lists, patterns, built-in recognizers, overrides and allow-lists run after the model (docs/api.md
+     * "Rules"): a rules file's path, a rules document, or Rules from loadRules(). Given at load, the model's rules
+     * (ner.setRules() replaces them); given per call, that call's. Entities then carry `source` and `id`.
+     */
+    rules: {
+      type: 'rules',
+      defaultText: 'none',
+      cli: { flag: '--rules', arg: 'FILE', help: 'a rules JSON file run after the model (lists, patterns, built-ins)', serve: true },
+    },
     /** Report only entities whose score is at least this (0 to 1). */
     minScore: { type: 'number', min: 0, max: 1, default: 0 },
     /**
@@ -364,7 +380,9 @@ type ValueOf<T> = T extends { type: 'integer' | 'number' }
         ? C
         : T extends { type: 'strings' }
           ? string[]
-          : never;
+          : T extends { type: 'rules' }
+            ? RulesInput
+            : never;
 
 /** The value of option `name` of `scope`. */
 export type OptionValue<S extends OptionScope, K extends OptionName<S>> = ValueOf<Table[S][K]>;
@@ -515,6 +533,8 @@ export function describeValue(spec: OptionSpec): string {
       return `one of ${spec.choices.join(', ')}`;
     case 'strings':
       return 'a list of strings';
+    case 'rules':
+      return 'a rules file path, a rules object or Rules';
   }
 }
 
@@ -546,6 +566,12 @@ export function checkValue(spec: OptionSpec, name: string, value: unknown): unkn
       return checkChoice(value, name, spec.choices);
     case 'strings':
       return checkStrings(value, name);
+    case 'rules':
+      if (value === undefined) return undefined;
+      if (typeof value === 'string' ? value === '' : value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new TypeError(`${name} must be a rules file path, a rules object or Rules`);
+      }
+      return value;
   }
 }
 

@@ -5,6 +5,7 @@
 #include "addon/convert.h"
 #include "addon/model_wrap.h"
 #include "addon/planted_faults.h"
+#include "addon/rules_wrap.h"
 #include "addon/segmentation_wrap.h"
 #include "addon/tokenizer_wrap.h"
 #include "addon/workers.h"
@@ -35,6 +36,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTokenizer", tokenizer);
   exports.Set("loadModel", Napi::Function::New(env, LoadModel, "loadModel"));
   exports.Set("sentences", Napi::Function::New(env, Sentences, "sentences"));
+  exports.Set("loadRules", Napi::Function::New(env, LoadRules, "loadRules"));
+  exports.Set("rulesInfo", Napi::Function::New(env, RulesInfo, "rulesInfo"));
   ExportPlantedFaults(env, exports);
   return exports;
 }

@@ -76,7 +76,10 @@ struct CallSettler {
   }
 };
 
-Napi::Object ColumnsToObject(Napi::Env env, EntityColumns&& columns, bool labels_are_tags) {
+// With rules, also each entity's source and id (indices into the rule set's names, which lib/ reads once) and the
+// label names the labels index.
+Napi::Object ColumnsToObject(Napi::Env env, ExtractRequest& request, bool labels_are_tags) {
+  EntityColumns& columns = request.result;
   Napi::Object out = Napi::Object::New(env);
   out.Set("offsets", ToTypedArray(env, std::move(columns.offsets)));
   out.Set("textIndex", ToTypedArray(env, std::move(columns.text_index)));
@@ -86,6 +89,13 @@ Napi::Object ColumnsToObject(Napi::Env env, EntityColumns&& columns, bool labels
   out.Set("scores", ToTypedArray(env, std::move(columns.scores)));
   out.Set("tokens", ToTypedArray(env, std::move(columns.tokens)));
   out.Set("labelsAreTags", Napi::Boolean::New(env, labels_are_tags));
+  if (request.rules) {
+    out.Set("sources", ToTypedArray(env, std::move(columns.sources)));
+    out.Set("ids", ToTypedArray(env, std::move(columns.ids)));
+    Napi::Array names = Napi::Array::New(env, request.label_names.size());
+    for (size_t i = 0; i < request.label_names.size(); ++i) names.Set(static_cast<uint32_t>(i), request.label_names[i]);
+    out.Set("labelNames", names);
+  }
   return out;
 }
 
@@ -100,7 +110,7 @@ void SettleExtract(Napi::Env env, Napi::Function, CallContext* context, ExtractO
     }
     try {
       const bool labels_are_tags = context->engine->model().head().LabelsAreTags(outcome->request->options.head);
-      context->deferred.Resolve(ColumnsToObject(env, std::move(outcome->request->result), labels_are_tags));
+      context->deferred.Resolve(ColumnsToObject(env, *outcome->request, labels_are_tags));
     } catch (const Napi::Error& e) {
       context->deferred.Reject(e.Value());
     }

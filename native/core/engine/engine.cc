@@ -128,6 +128,7 @@ void Engine::Submit(std::unique_ptr<ExtractRequest> request, Done done) {
     part->call = call;
     part->first_text = begin;
     part->request.options = whole.options;
+    part->request.rules = whole.rules;
     if (utf8) {
       const uint32_t from = whole.utf8_bounds[begin];
       part->request.utf8 = whole.utf8.substr(from, whole.utf8_bounds[end] - from);
@@ -216,6 +217,7 @@ void Engine::FinishCall(Call* call) {
     return;
   }
   EntityColumns& result = call->request->result;
+  call->request->label_names = call->parts.front()->request.label_names;  // every part bound the same rules
   if (call->parts.size() == 1) {
     result = std::move(call->parts.front()->request.result);
   } else {

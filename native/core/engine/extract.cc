@@ -78,13 +78,14 @@ void SplitIntoSentences(const std::vector<std::u16string>& texts, const SegmentO
 }
 
 // Applies the keep_types and min_score filters. `tags`: entity labels index the model's tags, not its types.
-void KeepWanted(const LabelScheme& labels, const ExtractOptions& options, bool tags, std::vector<Entity>* entities) {
+// `type_names`: what non-tag labels index (the model's types, or those and the rules' labels).
+void KeepWanted(const LabelScheme& labels, const std::vector<std::string>& type_names, const ExtractOptions& options,
+                bool tags, std::vector<Entity>* entities) {
   if (options.keep_types.empty() && options.min_score <= 0.0f) return;
   auto wanted = [&](const Entity& e) {
     if (e.score < options.min_score) return false;
     if (options.keep_types.empty()) return true;
-    const int32_t type = tags ? labels.tag(e.label).entity : e.label;
-    const std::string& name = labels.types()[type];
+    const std::string& name = tags ? labels.types()[labels.tag(e.label).entity] : type_names[e.label];
     return std::find(options.keep_types.begin(), options.keep_types.end(), name) != options.keep_types.end();
   };
   entities->erase(std::remove_if(entities->begin(), entities->end(), [&](const Entity& e) { return !wanted(e); }),
@@ -136,6 +137,10 @@ ExtractJob::ExtractJob(const Model& model, ExtractRequest* request, size_t first
   State& s = *state_;
   s.unit_bytes = DecodeUtf8Input(request);
   CheckRequest(model, *request, first_text);
+  if (request->rules && model.head().LabelsAreTags(request->options.head)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "rules need entities with types; aggregation 'none' gives tagged tokens, so use another aggregation");
+  }
   if (request->options.segment) {
     s.sentences.emplace();
     SplitIntoSentences(request->texts, *request->options.segment, &*s.sentences);
@@ -165,6 +170,9 @@ void ExtractJob::Finish() {
   result = EntityColumns{};
   result.Reserve(count, s.cut.windows.size());
   const bool tags = s.model.head().LabelsAreTags(s.request->options.head);
+  const rules::RuleSet* rules = s.request->rules.get();
+  const rules::BoundLabels bound = rules ? rules->BindLabels(s.model.labels().types()) : rules::BoundLabels{};
+  const std::vector<std::string>& type_names = rules ? bound.names : s.model.labels().types();
   std::vector<Entity> text_entities;
   std::vector<Entity> sentence_entities;
   for (size_t i = 0; i < count; ++i) {
@@ -182,10 +190,12 @@ void ExtractJob::Finish() {
     } else {
       s.decoder->TextEntities(i, &text_entities);
     }
-    KeepWanted(s.model.labels(), s.request->options, tags, &text_entities);
+    if (rules) rules->Apply(s.request->texts[i], bound, &text_entities);
+    KeepWanted(s.model.labels(), type_names, s.request->options, tags, &text_entities);
     result.Append(text_entities);
   }
   if (!s.unit_bytes.empty()) ToByteOffsets(s.unit_bytes, &result);
+  if (rules) s.request->label_names = bound.names;
 }
 
 }  // namespace nn

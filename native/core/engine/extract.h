@@ -11,6 +11,7 @@
 #include "core/decode/head.h"
 #include "core/engine/batcher.h"
 #include "core/model.h"
+#include "core/rules/rule_set.h"
 #include "core/segmentation/sentences.h"
 
 namespace nn {
@@ -39,7 +40,12 @@ struct ExtractRequest {
   std::string utf8;
   std::vector<uint32_t> utf8_bounds;
   ExtractOptions options;
+  // Run after the model on each text (core/rules/rule_set.h); held for the whole call, so swapping a model's rules
+  // never changes a call already made. Null: none.
+  std::shared_ptr<const rules::RuleSet> rules;
   EntityColumns result;
+  // With rules: the label names result.labels index (the model's types, then the rules' own labels).
+  std::vector<std::string> label_names;
 };
 
 // One request's texts cut into model windows. Windows may be decoded in any order and from any thread (each
