@@ -27,6 +27,8 @@ function samples(name: string, spec: OptionSpec, ner: NativeNer): unknown[] {
       return name === 'modelFile' ? ['model.onnx'] : name === 'ortLibraryPath' ? [ner.info.ortLibraryPath] : ['x'];
     case 'strings':
       return [[], ner.info.entityTypes.slice(0, 1)];
+    case 'rules':
+      return [{ builtins: ['EMAIL'] }, { lists: [{ label: 'ORG', phrases: ['Acme Corp'] }] }];
   }
 }
 
