@@ -201,6 +201,11 @@ function parseExtractBody(body: Buffer, maxTexts: number): { texts: string[]; si
     throw new HttpError(400, 'ERR_BAD_REQUEST', single ? '"text" must be a string' : '"texts" must be an array of strings');
   }
   if (list.length > maxTexts) throw new HttpError(413, 'ERR_TOO_MANY_TEXTS', `${list.length} texts is over the limit of ${maxTexts}`);
+  // Rules are the server's (serve --rules FILE): a client naming files on this machine, or sending a list to build
+  // per request, is refused.
+  if (options !== null && typeof options === 'object' && 'rules' in options) {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', 'options.rules is not taken per request; the server has its rules (--rules FILE)');
+  }
   return { texts: list as string[], single, options: checkExtractOptions(options) };
 }
 
