@@ -17,29 +17,6 @@ inline uint32_t Value(uint32_t unit) { return unit & 0x7FFFFFFFu; }
 inline uint32_t Label(uint32_t unit) { return unit & 0x800000FFu; }  // value units carry bit 31: never a label
 inline uint64_t Offset(uint32_t unit) { return static_cast<uint64_t>(unit >> 10) << ((unit & (1u << 9)) >> 6); }
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t length = lead < 0xC2 ? 0 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF5 ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    for (size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    const unsigned char second = static_cast<unsigned char>(text[i + 1]);
-    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second >= 0xA0) || (lead == 0xF0 && second < 0x90) ||
-        (lead == 0xF4 && second >= 0x90)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 int Base64Digit(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -94,7 +71,7 @@ PrecompiledCharsMap::PrecompiledCharsMap(std::string blob) {
     units_[i] = byte(at) | byte(at + 1) << 8 | byte(at + 2) << 16 | byte(at + 3) << 24;
   }
   strings_ = blob.substr(4 + 4 * unit_count);
-  if (!IsValidUtf8(strings_)) Invalid("the replacement strings are not valid UTF-8");
+  if (!utf::IsValidUtf8(strings_)) Invalid("the replacement strings are not valid UTF-8");
   Validate();
   std::string_view replacement;
   for (char c = 0; c < 0x7F; ++c) keeps_ascii_[static_cast<size_t>(c)] = !Transform(std::string_view(&c, 1), &replacement);

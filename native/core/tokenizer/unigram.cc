@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/util/json.h"
+#include "core/util/utf.h"
 
 namespace nn {
 namespace {
@@ -27,27 +28,6 @@ inline size_t CharLength(std::string_view text, size_t i) {
     if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
   }
   return length;
-}
-
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t length = CharLength(text, i);
-    if (length == 1) return false;
-    const unsigned char second = static_cast<unsigned char>(text[i + 1]);
-    // Overlong 3/4-byte forms, surrogates and code points past U+10FFFF.
-    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second >= 0xA0) || (lead == 0xF0 && second < 0x90) ||
-        (lead == 0xF4 && second >= 0x90)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
 }
 
 // One position of the Viterbi: the best path that ends at this byte offset.
@@ -105,7 +85,7 @@ UnigramModel::UnigramModel(std::vector<std::pair<std::string, double>> vocab, in
   double min_score = std::numeric_limits<double>::infinity();
   for (size_t id = 0; id < vocab.size(); ++id) {
     if (!std::isfinite(vocab[id].second)) Invalid("piece " + std::to_string(id) + " has a non-finite score");
-    if (!IsValidUtf8(vocab[id].first)) Invalid("piece " + std::to_string(id) + " is not valid UTF-8");
+    if (!utf::IsValidUtf8(vocab[id].first)) Invalid("piece " + std::to_string(id) + " is not valid UTF-8");
     min_score = std::min(min_score, vocab[id].second);
     pieces_.push_back(std::move(vocab[id].first));
     scores_.push_back(vocab[id].second);

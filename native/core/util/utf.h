@@ -1,4 +1,4 @@
-// UTF-16 / UTF-8 conversions shared by the JSON reader, the tokenizer stages and the engine.
+// UTF-16 / UTF-8 conversions and UTF-8 validation shared by the JSON reader, the tokenizer stages and the engine.
 #pragma once
 
 #include <cstddef>
@@ -57,6 +57,33 @@ inline void AppendUtf16(char32_t c, std::u16string* out) {
     out->push_back(static_cast<char16_t>(0xD800 + (c >> 10)));
     out->push_back(static_cast<char16_t>(0xDC00 + (c & 0x3FF)));
   }
+}
+
+// Whether `text` is well-formed UTF-8 (what Rust's String accepts): no stray or missing continuation bytes, no
+// overlong forms, no surrogates (U+D800..U+DFFF), nothing past U+10FFFF.
+inline bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    // 0x80..0xC1 (continuations, overlong 2-byte leads) and 0xF5.. never start a character.
+    const size_t length = lead < 0xC2 ? 0 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF5 ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    // The lead alone cannot rule out overlong 3/4-byte forms, surrogates and code points past U+10FFFF.
+    const unsigned char second = static_cast<unsigned char>(text[i + 1]);
+    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second >= 0xA0) || (lead == 0xF0 && second < 0x90) ||
+        (lead == 0xF4 && second >= 0x90)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
 }
 
 // Converts UTF-8 to UTF-16; each invalid byte becomes U+FFFD. With `unit_bytes`, also records the byte offset
