@@ -8,7 +8,8 @@ import { NerError } from './errors';
 import { evaluate, formatEvaluation, readConll, readGenia, type Dataset } from './eval';
 import { NativeNer } from './ner';
 import { SERVE_LIMITS, type ModelOptions } from './options';
-import { createService } from './server';
+import type { Rules } from './rules';
+import { createRulesReloader, createService, describeRules } from './server';
 import { readTexts } from './stream';
 
 const CHUNK = 512;  // texts per extract call: bounds memory for inputs of any size
@@ -143,6 +144,13 @@ async function serveCommand(args: string[]): Promise<void> {
     service.server.listen(port, (host as string | undefined) ?? '127.0.0.1', () => resolve());
   });
   console.error(`native-ner: serving ${ner.info.modelPath} on ${service.url()}`);
+  const rulesFile = line.options.extract.rules as string | undefined;
+  if (rulesFile !== undefined) {
+    console.error(`native-ner: rules from ${rulesFile}: ${describeRules(ner.currentRules as Rules)}; SIGHUP reloads them`);
+    // Without --rules, SIGHUP keeps Node's default (the process ends), as before.
+    const reloader = createRulesReloader(ner, rulesFile, (message) => console.error(message));
+    process.on('SIGHUP', () => void reloader.reload());
+  }
   const grace = limits.shutdownGraceMs ?? SERVE_LIMITS.shutdownGraceMs.default;
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -78,7 +78,8 @@ and prints strict span precision, recall and F1 (exact start, end and type), per
   serve: {
     synopsis: 'native-ner serve --model DIR [--port N] [--host ADDR] [options]',
     about: `Serves the model over HTTP until SIGINT or SIGTERM, then stops accepting connections, gives the requests in flight
-up to --shutdown-grace-ms to finish, closes the connections left and exits.
+up to --shutdown-grace-ms to finish, closes the connections left and exits. With --rules FILE, SIGHUP reloads
+the rules file (an invalid one keeps the rules in use; the log says why).
   POST /extract   body {"texts": [...]} or {"text": "..."}, optionally "options": {...} (extract's options);
                   answers {"entities": [[...], ...]} (or [...] for "text"); errors {"error": {code, message}}
   GET /healthz    {"status": "ok", "model": {"name", "sha256"}, ...}

@@ -7,4 +7,12 @@ export type { Aggregation, ExtractOptions, ModelOptions } from './options';
 export type { ModelHead, SpanMode } from './options';
 export * from './eval';
 export { extractStream, readTexts, type StreamOptions, type StreamResult } from './stream';
-export { createService, SERVE_LIMITS, type NerService, type ServeLimit, type ServeOptions } from './server';
+export {
+  createRulesReloader,
+  createService,
+  SERVE_LIMITS,
+  type NerService,
+  type RulesReloader,
+  type ServeLimit,
+  type ServeOptions,
+} from './server';

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { NerError, type NerErrorCode } from './errors';
 import type { Entity, NativeNer } from './ner';
+import { loadRules, type Rules } from './rules';
 import {
   checkExtractOptions,
   checkServeOptions,
@@ -238,6 +239,48 @@ function delay(ms: number): { promise: Promise<void>; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
   return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** One line saying what a rules set holds, for the log: its rules (entities' sources) and phrase count. */
+export function describeRules(rules: Rules): string {
+  const names = rules.sourceNames.slice(1);
+  return `${names.length} rule${names.length === 1 ? '' : 's'} (${names.join(', ') || 'none'}), ${rules.phraseCount} phrases`;
+}
+
+export interface RulesReloader {
+  /**
+   * Loads the rules file again and, when it is valid, makes it the model's rules (ner.setRules: requests already
+   * made finish with the set they started with); an invalid file leaves the current set. Logs either outcome.
+   * Reloads asked for while one runs wait for it, so the file's latest content always wins. Resolves true once the
+   * new set is in use.
+   */
+  reload(): Promise<boolean>;
+}
+
+/** Reloads `file` into `ner` on demand (serve reloads on SIGHUP); `log` gets one line per reload. */
+export function createRulesReloader(ner: NativeNer, file: string, log: (line: string) => void): RulesReloader {
+  let last: Promise<unknown> = Promise.resolve();
+  const load = async (): Promise<boolean> => {
+    let rules: Rules;
+    try {
+      rules = await loadRules(file);
+    } catch (error) {
+      // The native loader's message names the file, line and entry.
+      const reason = error instanceof NerError ? `${error.message} (${error.code})` : String((error as Error)?.message ?? error);
+      log(`native-ner: rules not reloaded, keeping the previous set: ${reason}`);
+      return false;
+    }
+    await ner.setRules(rules);
+    log(`native-ner: rules reloaded from ${file}: ${describeRules(rules)}`);
+    return true;
+  };
+  return {
+    reload() {
+      const next = last.then(load);
+      last = next;
+      return next;
+    },
+  };
 }
 
 export interface NerService {
