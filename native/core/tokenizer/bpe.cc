@@ -1,11 +1,11 @@
 #include "core/tokenizer/bpe.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <utility>
 
 #include "core/tokenizer/byte_level.h"
+#include "core/tokenizer/word_cache.h"
 #include "core/util/utf.h"
 
 namespace nn {
@@ -36,34 +36,16 @@ struct LaterCandidate {
   }
 };
 
-// Per-thread word cache, direct-mapped: a slot holds the last word that hashed to it.
-struct CacheEntry {
-  uint64_t owner = 0;
-  std::string word;
-  std::vector<ModelPiece> pieces;
-};
-constexpr size_t kCacheSlots = 1 << 12;
-constexpr size_t kMaxCachedWordBytes = 256;
-
 struct ThreadScratch {
-  std::vector<CacheEntry> cache;
+  WordCache<ModelPiece> cache;
   std::string key;
   std::vector<Candidate> heap;
-  ThreadScratch() : cache(kCacheSlots) {}
 };
 
 ThreadScratch& Scratch() {
   static thread_local ThreadScratch scratch;
   return scratch;
 }
-
-uint64_t WordHash(std::string_view word) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : word) h = (h ^ c) * 1099511628211ull;
-  return h ^ (h >> 29);
-}
-
-std::atomic<uint64_t> g_next_cache_owner{1};
 
 }  // namespace
 
@@ -88,7 +70,7 @@ Bpe::Bpe(StringTable vocab, const std::vector<BpeMerge>& merges, BpeOptions opti
     while (merge_slots_[slot].pair != kEmptyPair && merge_slots_[slot].pair != pair) slot = (slot + 1) & (capacity - 1);
     merge_slots_[slot] = MergeSlot{pair, static_cast<uint32_t>(rank), merges[rank].result};  // last rank wins
   }
-  cache_owner_ = g_next_cache_owner.fetch_add(2);
+  cache_owner_ = ReserveWordCacheOwners(2);  // one for plain words, one for byte-level ones
 }
 
 bool Bpe::supports_deferred_byte_level() const {
@@ -251,21 +233,11 @@ void Bpe::Tokenize(std::string_view word, bool byte_level, std::vector<ModelPiec
       return;
     }
   }
-  if (word.size() >= kMaxCachedWordBytes) {
-    TokenizeUncached(word, byte_level, pieces);
-    return;
-  }
-  const uint64_t owner = cache_owner_ + (byte_level ? 1 : 0);
-  CacheEntry& entry = scratch.cache[WordHash(word) & (kCacheSlots - 1)];
-  if (entry.owner == owner && entry.word == word) {
-    pieces->insert(pieces->end(), entry.pieces.begin(), entry.pieces.end());
-    return;
-  }
-  const size_t first = pieces->size();
-  TokenizeUncached(word, byte_level, pieces);
-  entry.owner = owner;
-  entry.word.assign(word.data(), word.size());
-  entry.pieces.assign(pieces->begin() + static_cast<std::ptrdiff_t>(first), pieces->end());
+  scratch.cache.AppendPieces(cache_owner_ + (byte_level ? 1 : 0), word, pieces,
+                             [&](std::string_view uncached, std::vector<ModelPiece>* out) {
+                               TokenizeUncached(uncached, byte_level, out);
+                               return true;
+                             });
 }
 
 }  // namespace nn

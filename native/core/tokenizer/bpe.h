@@ -79,7 +79,7 @@ class Bpe {
   int32_t byte_level_ids_[256];      // id of each byte's ByteLevel character, -1 when not in the vocabulary
   int32_t byte_fallback_ids_[256];   // id of "<0xAB>", -1 when not in the vocabulary
   std::vector<MergeSlot> merge_slots_;  // open addressing, power-of-two size, at most half full
-  uint64_t cache_owner_;                // tells this model's entries in the per-thread cache from others'
+  uint64_t cache_owner_;                // word_cache.h owner ids: this one for plain words, +1 for byte-level
 };
 
 }  // namespace nn

@@ -1,13 +1,13 @@
 #include "core/tokenizer/unigram.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/tokenizer/word_cache.h"
 #include "core/util/json.h"
 #include "core/util/utf.h"
 
@@ -37,30 +37,12 @@ struct BestPath {
   int32_t id;
 };
 
-// Per-thread word cache, direct-mapped: a slot holds the last word that hashed to it (words repeat a lot).
-struct CacheEntry {
-  uint64_t owner = 0;
-  std::string word;
-  std::vector<UnigramPiece> pieces;
-};
-constexpr size_t kCacheSlots = 1 << 12;
-constexpr size_t kMaxCachedWordBytes = 256;
-
-uint64_t WordHash(std::string_view word) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : word) h = (h ^ c) * 1099511628211ull;
-  return h ^ (h >> 29);
-}
-
-std::atomic<uint64_t> g_next_cache_owner{1};
-
 }  // namespace
 
 struct UnigramScratch {
   std::vector<BestPath> best;
   std::vector<UnigramPiece> reversed;
-  std::vector<CacheEntry> cache;
-  UnigramScratch() : cache(kCacheSlots) {}
+  WordCache<UnigramPiece> cache;  // words repeat a lot
 };
 
 namespace {
@@ -97,7 +79,7 @@ UnigramModel::UnigramModel(std::vector<std::pair<std::string, double>> vocab, in
     std::snprintf(name, sizeof(name), "<0x%02X>", byte);
     byte_piece_ids_[byte] = PieceToId(name);
   }
-  cache_owner_ = g_next_cache_owner.fetch_add(1);
+  cache_owner_ = ReserveWordCacheOwners(1);
 }
 
 UnigramModel UnigramModel::FromJson(const json::Value& model) {
@@ -220,18 +202,11 @@ int32_t UnigramModel::PieceToId(std::string_view piece) const {
 bool UnigramModel::Tokenize(std::string_view word, std::vector<UnigramPiece>* out) const {
   if (word.empty()) return true;
   UnigramScratch& scratch = ThreadScratch();
-  if (word.size() >= kMaxCachedWordBytes) return TokenizeUncached(word, &scratch, out);
-  CacheEntry& entry = scratch.cache[WordHash(word) & (kCacheSlots - 1)];
-  if (entry.owner == cache_owner_ && entry.word == word) {
-    out->insert(out->end(), entry.pieces.begin(), entry.pieces.end());
-    return true;
-  }
-  const size_t first = out->size();
-  if (!TokenizeUncached(word, &scratch, out)) return false;  // not cached: it fails again, just as fast
-  entry.owner = cache_owner_;
-  entry.word.assign(word.data(), word.size());
-  entry.pieces.assign(out->begin() + static_cast<std::ptrdiff_t>(first), out->end());
-  return true;
+  // A failure is not cached: it fails again, just as fast.
+  return scratch.cache.AppendPieces(cache_owner_, word, out,
+                                    [&](std::string_view uncached, std::vector<UnigramPiece>* pieces) {
+                                      return TokenizeUncached(uncached, &scratch, pieces);
+                                    });
 }
 
 bool UnigramModel::TokenizeUncached(std::string_view word, UnigramScratch* scratch_ptr,
