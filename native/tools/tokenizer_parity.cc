@@ -5,20 +5,17 @@
 //   tokenizer_parity --bench TOKENIZER_JSON REFERENCE_JSONL   single-threaded tokens/s over the texts
 //   tokenizer_parity --stress TOKENIZER_JSON                  hostile inputs must not crash, offsets sane
 //
-// Reference lines are JSON objects with "text" (UTF-8), "ids" and "offsets_u16" (pairs of UTF-16 offsets),
-// encoded with special tokens; "tokens" (through IdToToken), "word_ids", "special_tokens_mask" and "type_ids"
-// are compared when present. Works for every tokenizer.json the library reads (WordPiece, BPE, Unigram).
-// A "text_u16" array of UTF-16 units, when present, replaces "text" (JSON text cannot hold lone surrogates). Build:
+// Reference lines: see reference_jsonl.h; "tokens" (through IdToToken), "word_ids", "special_tokens_mask" and
+// "type_ids" are compared when present. Works for every tokenizer.json the library reads (WordPiece, BPE,
+// Unigram). Build:
 //   g++ -O2 -std=c++17 -Inative native/tools/tokenizer_parity.cc native/core/tokenizer/*.cc
 //       native/core/util/json.cc -o /tmp/tokenizer_parity
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,63 +23,12 @@
 #include "core/tokenizer/tokenizer.h"
 #include "core/util/utf.h"
 #include "core/util/json.h"
+#include "tools/reference_jsonl.h"
 
 namespace {
 
-struct Reference {
-  std::string text_utf8;
-  std::u16string text;
-  std::vector<int32_t> ids;
-  std::vector<std::string> tokens;  // optional
-  std::vector<std::pair<uint32_t, uint32_t>> offsets;
-  // Optional: compared when the line has them ("word_ids" uses null for none).
-  std::vector<int32_t> word_ids;
-  std::vector<int32_t> special;
-  std::vector<int32_t> type_ids;
-};
-
-std::vector<int32_t> IntList(const nn::json::Value* list) {
-  std::vector<int32_t> values;
-  if (list == nullptr) return values;
-  for (const nn::json::Value& v : list->as_array()) values.push_back(v.is_null() ? -1 : static_cast<int32_t>(v.as_number()));
-  return values;
-}
-
-std::vector<Reference> LoadReferences(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw nn::Error(nn::ErrorCode::kModelNotFound, "cannot open " + path);
-  std::vector<Reference> references;
-  std::string line;
-  size_t line_number = 0;
-  while (std::getline(file, line)) {
-    ++line_number;
-    if (line.empty()) continue;
-    const nn::json::Value row = nn::json::Parse(line, path + ":" + std::to_string(line_number));
-    Reference ref;
-    ref.text_utf8 = row.find("text") ? row.find("text")->as_string() : "";
-    ref.text = nn::utf::Utf8ToUtf16(ref.text_utf8);
-    if (const nn::json::Value* units = row.find("text_u16")) {  // exact UTF-16, lone surrogates included
-      ref.text.clear();
-      for (const nn::json::Value& unit : units->as_array()) ref.text.push_back(static_cast<char16_t>(unit.as_number()));
-    }
-    ref.ids = IntList(row.find("ids"));
-    if (const nn::json::Value* tokens = row.find("tokens")) {
-      for (const nn::json::Value& token : tokens->as_array()) ref.tokens.push_back(token.as_string());
-    }
-    ref.word_ids = IntList(row.find("word_ids"));
-    ref.special = IntList(row.find("special_tokens_mask"));
-    ref.type_ids = IntList(row.find("type_ids"));
-    if (const nn::json::Value* offsets = row.find("offsets_u16")) {
-      for (const nn::json::Value& pair : offsets->as_array()) {
-        const auto& p = pair.as_array();
-        ref.offsets.emplace_back(p.size() > 0 ? static_cast<uint32_t>(p[0].as_number()) : 0,
-                                 p.size() > 1 ? static_cast<uint32_t>(p[1].as_number()) : 0);
-      }
-    }
-    references.push_back(std::move(ref));
-  }
-  return references;
-}
+using nn::tools::LoadReferences;
+using nn::tools::Reference;
 
 std::string Shorten(const std::string& text, size_t max) {
   return text.size() <= max ? text : text.substr(0, max) + "...";

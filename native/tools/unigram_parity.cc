@@ -6,7 +6,7 @@
 //   unigram_parity TOKENIZER_JSON REFERENCE_JSONL           compare ids (and offsets_u16) of every line
 //   unigram_parity --bench TOKENIZER_JSON REFERENCE_JSONL   single-threaded Unigram tokens/s over the texts' words
 //
-// Reference lines are JSON objects with "text" (UTF-8), "ids" and "offsets_u16" (encoded with special tokens).
+// Reference lines: see reference_jsonl.h (only "text", "ids" and "offsets_u16" are compared).
 // Build without CMake:
 //   g++ -O2 -std=c++17 -Inative native/tools/unigram_parity.cc native/core/tokenizer/{unigram,precompiled,
 //       graphemes,grapheme_tables,unicode,unicode_tables}.cc native/core/util/json.cc -o /tmp/unigram_parity
@@ -14,7 +14,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -26,17 +25,14 @@
 #include "core/tokenizer/unigram.h"
 #include "core/util/json.h"
 #include "core/util/utf.h"
+#include "tools/reference_jsonl.h"
 
 namespace {
 
 constexpr char32_t kMetaspace = 0x2581;  // ▁
 
-struct Reference {
-  std::string text_utf8;
-  std::u16string text;
-  std::vector<int32_t> ids;
-  std::vector<std::pair<uint32_t, uint32_t>> offsets;
-};
+using nn::tools::LoadReferences;
+using nn::tools::Reference;
 
 // A character of the text being normalized, with the input span (UTF-16 units) it is aligned to.
 struct Char {
@@ -49,34 +45,6 @@ struct Encoding {
   std::vector<int32_t> ids;
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
 };
-
-std::vector<Reference> LoadReferences(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw nn::Error(nn::ErrorCode::kModelNotFound, "cannot open " + path);
-  std::vector<Reference> references;
-  std::string line;
-  size_t line_number = 0;
-  while (std::getline(file, line)) {
-    ++line_number;
-    if (line.empty()) continue;
-    const nn::json::Value row = nn::json::Parse(line, path + ":" + std::to_string(line_number));
-    Reference ref;
-    ref.text_utf8 = row.find("text") ? row.find("text")->as_string() : "";
-    ref.text = nn::utf::Utf8ToUtf16(ref.text_utf8);
-    if (const nn::json::Value* ids = row.find("ids")) {
-      for (const nn::json::Value& id : ids->as_array()) ref.ids.push_back(static_cast<int32_t>(id.as_number()));
-    }
-    if (const nn::json::Value* offsets = row.find("offsets_u16")) {
-      for (const nn::json::Value& pair : offsets->as_array()) {
-        const auto& p = pair.as_array();
-        ref.offsets.emplace_back(p.size() > 0 ? static_cast<uint32_t>(p[0].as_number()) : 0,
-                                 p.size() > 1 ? static_cast<uint32_t>(p[1].as_number()) : 0);
-      }
-    }
-    references.push_back(std::move(ref));
-  }
-  return references;
-}
 
 // HF NormalizedString::transform over characters (see change_list.h).
 void Apply(const nn::Transformations& changes, std::vector<Char>* chars) {
