@@ -29,9 +29,10 @@ import os
 import re
 import sys
 
-UCD_DEFAULT = "/usr/share/unicode"
-OUT_DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "native", "core", "tokenizer",
-                           "grapheme_tables.cc")
+from ucd import (HANGUL_FIRST, HANGUL_LAST, TOKENIZER_SOURCES, UCD_DEFAULT, append_rows, read_property, require,
+                 write_generated)
+
+OUT_DEFAULT = os.path.join(TOKENIZER_SOURCES, "grapheme_tables.cc")
 
 # Unicode 17.0 InCB=Linker.
 INCB_LINKERS = [0x094D, 0x09CD, 0x0ACD, 0x0B4D, 0x0C4D, 0x0D4D, 0x1039, 0x17D2, 0x1A60, 0x1B44, 0x1BAB, 0xA9C0,
@@ -104,31 +105,6 @@ CHANGES_SINCE_15_0 = [
 CATEGORIES = ["Other", "CR", "LF", "Control", "Extend", "ExtendLinker", "ExtendNoInCB", "ZWJ",
               "Regional_Indicator", "Prepend", "SpacingMark", "L", "V", "T", "LV", "LVT", "Extended_Pictographic",
               "InCB_Consonant"]
-HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
-
-
-def read_fields(path):
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                yield [x.strip() for x in line.split(";")]
-
-
-def parse_range(text):
-    first, _, last = text.partition("..")
-    return int(first, 16), int(last or first, 16)
-
-
-def read_property(path, wanted=None):
-    values = {}
-    for fields in read_fields(path):
-        if wanted is not None and fields[1] != wanted:
-            continue
-        first, last = parse_range(fields[0])
-        for cp in range(first, last + 1):
-            values[cp] = fields[1]
-    return values
 
 
 def categories(ucd):
@@ -185,14 +161,8 @@ def generate(cat):
         "// Every code point not listed is Other; Hangul syllables U+AC00..U+D7A3 (LV, LVT) are computed.",
         "const GraphemeRun kGraphemeRuns[] = {",
     ]
-    line = []
-    for first, last, value in runs:
-        line.append(f"{{0x{first:04X}, 0x{last:04X}, k{value.replace('_', '')}}}")
-        if len(line) == 4:
-            out.append("    " + ", ".join(line) + ",")
-            line = []
-    if line:
-        out.append("    " + ", ".join(line) + ",")
+    cells = [f"{{0x{first:04X}, 0x{last:04X}, k{value.replace('_', '')}}}" for first, last, value in runs]
+    append_rows(out, cells, 4)
     out += ["};", "const size_t kGraphemeRunsSize = sizeof(kGraphemeRuns) / sizeof(kGraphemeRuns[0]);", "",
             "}  // namespace nn::grapheme_tables"]
     return "\n".join(out) + "\n"
@@ -238,18 +208,14 @@ def main():
     parser.add_argument("--out", default=OUT_DEFAULT)
     parser.add_argument("--check-crate", metavar="TABLES_RS", help="compare with unicode-segmentation's tables.rs")
     args = parser.parse_args()
-    if not os.path.exists(os.path.join(args.ucd, "auxiliary", "GraphemeBreakProperty.txt")):
-        sys.exit(f"{args.ucd}/auxiliary/GraphemeBreakProperty.txt not found: apt-get install unicode-data, or pass --ucd")
+    require(os.path.join(args.ucd, "auxiliary", "GraphemeBreakProperty.txt"))
     with open(os.path.join(args.ucd, "DerivedAge.txt"), encoding="utf-8") as f:
         if "15.0" not in f.readline():
             sys.exit("expected the Unicode 15.0 database (CHANGES_SINCE_15_0 is relative to it)")
     cat = categories(args.ucd)
     if args.check_crate:
         sys.exit(0 if check_crate(args.check_crate, cat) else 1)
-    text = generate(table_categories(cat))
-    with open(args.out, "w", encoding="utf-8") as f:
-        f.write(text)
-    print(f"wrote {os.path.normpath(args.out)} ({len(text)} bytes)")
+    write_generated(args.out, generate(table_categories(cat)))
 
 
 if __name__ == "__main__":

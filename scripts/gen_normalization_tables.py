@@ -21,35 +21,16 @@ Usage:
 
 import argparse
 import os
-import sys
 
-UCD_DEFAULT = "/usr/share/unicode"
-OUT_DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "native", "core", "tokenizer",
-                           "normalization_tables.cc")
+from ucd import (HANGUL_FIRST, HANGUL_LAST, TOKENIZER_SOURCES, UCD_DEFAULT, append_rows, hangul_decomposition,
+                 parse_range, read_ages, read_fields, require, write_generated)
+
+OUT_DEFAULT = os.path.join(TOKENIZER_SOURCES, "normalization_tables.cc")
 NORMALIZATION_VERSION = (9, 0)
-HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
-
-
-def read_fields(path):
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                yield [x.strip() for x in line.split(";")]
-
-
-def parse_range(text):
-    first, _, last = text.partition("..")
-    return int(first, 16), int(last or first, 16)
 
 
 def read_ucd(ucd):
-    age = {}
-    for fields in read_fields(os.path.join(ucd, "DerivedAge.txt")):
-        first, last = parse_range(fields[0])
-        version = tuple(int(x) for x in fields[1].split("."))
-        for cp in range(first, last + 1):
-            age[cp] = version
+    age = read_ages(ucd)
 
     def assigned(cp):
         return age.get(cp, (99, 0)) <= NORMALIZATION_VERSION
@@ -72,14 +53,9 @@ def read_ucd(ucd):
     return canonical, compatibility, exclusions
 
 
-def hangul(cp):
-    s = cp - HANGUL_FIRST
-    return [0x1100 + s // 588, 0x1161 + (s % 588) // 28] + ([0x11A7 + s % 28] if s % 28 else [])
-
-
 def full_compatibility(cp, canonical, compatibility):
     if HANGUL_FIRST <= cp <= HANGUL_LAST:
-        return hangul(cp)
+        return hangul_decomposition(cp)
     parts = compatibility.get(cp) or canonical.get(cp)
     if parts is None:
         return [cp]
@@ -107,17 +83,14 @@ def generate(canonical, compatibility, exclusions):
         "// Full compatibility decompositions that differ from the full canonical ones.",
         "const PooledDecomposition kCompatibilityDecomposition[] = {",
     ]
-    for i in range(0, len(entries), 5):
-        out.append("    " + ", ".join(f"{{0x{c:04X}, {o}, {n}}}" for c, o, n in entries[i:i + 5]) + ",")
+    append_rows(out, [f"{{0x{c:04X}, {o}, {n}}}" for c, o, n in entries], 5)
     out += ["};",
             "const size_t kCompatibilityDecompositionSize = "
             "sizeof(kCompatibilityDecomposition) / sizeof(kCompatibilityDecomposition[0]);",
             "const char32_t kCompatibilityPool[] = {"]
-    for i in range(0, len(pool), 10):
-        out.append("    " + ", ".join(f"0x{c:04X}" for c in pool[i:i + 10]) + ",")
+    append_rows(out, [f"0x{c:04X}" for c in pool], 10)
     out += ["};", "", "// Primary composites: (first, second) -> composite, sorted.", "const Composition kComposition[] = {"]
-    for i in range(0, len(compositions), 4):
-        out.append("    " + ", ".join(f"{{0x{a:04X}, 0x{b:04X}, 0x{c:04X}}}" for a, b, c in compositions[i:i + 4]) + ",")
+    append_rows(out, [f"{{0x{a:04X}, 0x{b:04X}, 0x{c:04X}}}" for a, b, c in compositions], 4)
     out += ["};", "const size_t kCompositionSize = sizeof(kComposition) / sizeof(kComposition[0]);", "",
             "}  // namespace nn::normalization_tables"]
     return "\n".join(out) + "\n"
@@ -128,12 +101,8 @@ def main():
     parser.add_argument("--ucd", default=UCD_DEFAULT, help="Unicode Character Database directory (15.0)")
     parser.add_argument("--out", default=OUT_DEFAULT)
     args = parser.parse_args()
-    if not os.path.exists(os.path.join(args.ucd, "UnicodeData.txt")):
-        sys.exit(f"{args.ucd}/UnicodeData.txt not found: apt-get install unicode-data, or pass --ucd")
-    text = generate(*read_ucd(args.ucd))
-    with open(args.out, "w", encoding="utf-8") as f:
-        f.write(text)
-    print(f"wrote {os.path.normpath(args.out)} ({len(text)} bytes)")
+    require(os.path.join(args.ucd, "UnicodeData.txt"))
+    write_generated(args.out, generate(*read_ucd(args.ucd)))
 
 
 if __name__ == "__main__":

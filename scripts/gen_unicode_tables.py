@@ -37,9 +37,10 @@ import argparse
 import os
 import sys
 
-UCD_DEFAULT = "/usr/share/unicode"
-OUT_DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "native", "core", "tokenizer",
-                           "unicode_tables.cc")
+from ucd import (HANGUL_FIRST, HANGUL_LAST, TOKENIZER_SOURCES, UCD_DEFAULT, append_rows, hangul_decomposition,
+                 parse_range, read_ages, read_fields, require, write_generated)
+
+OUT_DEFAULT = os.path.join(TOKENIZER_SOURCES, "unicode_tables.cc")
 
 CATEGORY_VERSION = (8, 0)       # unicode_categories crate
 NORMALIZATION_VERSION = (9, 0)  # unicode-normalization-alignments crate
@@ -70,23 +71,8 @@ LOWERCASE_ADDED_AFTER_15_0 = [
     (0x16EA0, 0x16EB8, 0x16EBB),  # BERIA ERFE CAPITAL LETTERS (17.0)
 ]
 
-HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 SURROGATES = range(0xD800, 0xE000)
 MAX_CP = 0x10FFFF
-
-
-def read_fields(path):
-    """Yields the ';'-separated fields of each data line of a UCD file, comments stripped."""
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
-                yield [x.strip() for x in line.split(";")]
-
-
-def parse_range(text):
-    first, _, last = text.partition("..")
-    return int(first, 16), int(last or first, 16)
 
 
 class Ucd:
@@ -95,17 +81,12 @@ class Ucd:
         self.ccc = {}
         self.decomposition = {}
         self.lower = {}
-        self.age = {}
         self.white_space = set()
         self.join_control = set()
         self.alphabetic = set()
         self._read_unicode_data(os.path.join(ucd_dir, "UnicodeData.txt"))
         self._read_special_casing(os.path.join(ucd_dir, "SpecialCasing.txt"))
-        for fields in read_fields(os.path.join(ucd_dir, "DerivedAge.txt")):
-            first, last = parse_range(fields[0])
-            version = tuple(int(x) for x in fields[1].split("."))
-            for cp in range(first, last + 1):
-                self.age[cp] = version
+        self.age = read_ages(ucd_dir)
         for fields in read_fields(os.path.join(ucd_dir, "PropList.txt")):
             target = {"White_Space": self.white_space, "Join_Control": self.join_control}.get(fields[1])
             if target is not None:
@@ -260,14 +241,7 @@ def lowercase_runs(single):
 
 def emit_ranges(out, name, ranges, per_line=6):
     out.append(f"const CodePointRange {name}[] = {{")
-    line = []
-    for first, last in ranges:
-        line.append(f"{{0x{first:04X}, 0x{last:04X}}}")
-        if len(line) == per_line:
-            out.append("    " + ", ".join(line) + ",")
-            line = []
-    if line:
-        out.append("    " + ", ".join(line) + ",")
+    append_rows(out, [f"{{0x{first:04X}, 0x{last:04X}}}" for first, last in ranges], per_line)
     out.append("};")
     out.append(f"const size_t {name}Size = sizeof({name}) / sizeof({name}[0]);")
     out.append("")
@@ -303,9 +277,7 @@ def generate(ucd):
 
     out.append("// Canonical combining classes other than 0.")
     out.append("const CombiningClassRun kCombiningClass[] = {")
-    runs = value_runs(combining)
-    for i in range(0, len(runs), 5):
-        out.append("    " + ", ".join(f"{{0x{a:04X}, 0x{b:04X}, {c}}}" for a, b, c in runs[i:i + 5]) + ",")
+    append_rows(out, [f"{{0x{a:04X}, 0x{b:04X}, {c}}}" for a, b, c in value_runs(combining)], 5)
     out.append("};")
     out.append("const size_t kCombiningClassSize = sizeof(kCombiningClass) / sizeof(kCombiningClass[0]);")
     out.append("")
@@ -319,21 +291,17 @@ def generate(ucd):
     assert len(pool) < 65536 and max(n for _, _, n in entries) <= 4
     out.append("// Full canonical decompositions (Hangul syllables are algorithmic and not listed).")
     out.append("const Decomposition kDecomposition[] = {")
-    for i in range(0, len(entries), 5):
-        out.append("    " + ", ".join(f"{{0x{c:04X}, {o}, {n}}}" for c, o, n in entries[i:i + 5]) + ",")
+    append_rows(out, [f"{{0x{c:04X}, {o}, {n}}}" for c, o, n in entries], 5)
     out.append("};")
     out.append("const size_t kDecompositionSize = sizeof(kDecomposition) / sizeof(kDecomposition[0]);")
     out.append("const char32_t kDecompositionPool[] = {")
-    for i in range(0, len(pool), 10):
-        out.append("    " + ", ".join(f"0x{c:04X}" for c in pool[i:i + 10]) + ",")
+    append_rows(out, [f"0x{c:04X}" for c in pool], 10)
     out.append("};")
     out.append("")
 
     out.append("// Single-character lowercase mappings.")
     out.append("const LowercaseRun kLowercase[] = {")
-    runs = lowercase_runs(single_lower)
-    for i in range(0, len(runs), 4):
-        out.append("    " + ", ".join(f"{{0x{a:04X}, 0x{b:04X}, {s}, {d}}}" for a, b, s, d in runs[i:i + 4]) + ",")
+    append_rows(out, [f"{{0x{a:04X}, 0x{b:04X}, {s}, {d}}}" for a, b, s, d in lowercase_runs(single_lower)], 4)
     out.append("};")
     out.append("const size_t kLowercaseSize = sizeof(kLowercase) / sizeof(kLowercase[0]);")
     out.append("")
@@ -368,8 +336,7 @@ def expected_behaviour(cp, sets, decompositions, lower):
     if any(a <= cp <= b for a, b in CJK_RANGES):
         fields["cjk"] = None
     if HANGUL_FIRST <= cp <= HANGUL_LAST:
-        s = cp - HANGUL_FIRST
-        nfd = [0x1100 + s // 588, 0x1161 + (s % 588) // 28] + ([0x11A7 + s % 28] if s % 28 else [])
+        nfd = hangul_decomposition(cp)
     else:
         nfd = list(decompositions.get(cp, [cp]))
     if nfd != [cp]:
@@ -421,17 +388,14 @@ def main():
     parser.add_argument("--check", metavar="ORACLE", help="compare with a dump of the reference behaviour")
     args = parser.parse_args()
 
-    if not os.path.exists(os.path.join(args.ucd, "UnicodeData.txt")):
-        sys.exit(f"{args.ucd}/UnicodeData.txt not found: apt-get install unicode-data, or pass --ucd")
+    require(os.path.join(args.ucd, "UnicodeData.txt"))
     ucd = Ucd(args.ucd)
     if ucd.age.get(0x1FAE8) != (15, 0) or (16, 0) in set(ucd.age.values()):
         sys.exit("expected the Unicode 15.0 database (the post-15.0 lowercase additions are hard-coded)")
     text, data = generate(ucd)
     if args.check:
         sys.exit(0 if check(args.check, *data) else 1)
-    with open(args.out, "w", encoding="utf-8") as f:
-        f.write(text)
-    print(f"wrote {os.path.normpath(args.out)} ({len(text)} bytes)")
+    write_generated(args.out, text)
 
 
 if __name__ == "__main__":
