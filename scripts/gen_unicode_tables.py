@@ -38,7 +38,7 @@ import os
 import sys
 
 from ucd import (HANGUL_FIRST, HANGUL_LAST, TOKENIZER_SOURCES, UCD_DEFAULT, append_rows, hangul_decomposition,
-                 parse_range, read_ages, read_fields, require, write_generated)
+                 parse_range, read_ages, read_fields, require, value_runs, write_generated)
 
 OUT_DEFAULT = os.path.join(TOKENIZER_SOURCES, "unicode_tables.cc")
 
@@ -203,17 +203,6 @@ def to_ranges(cps):
         else:
             ranges.append([cp, cp])
     return ranges
-
-
-def value_runs(mapping):
-    """Runs of consecutive code points with the same value: [first, last, value]."""
-    runs = []
-    for cp in sorted(mapping):
-        if runs and runs[-1][1] == cp - 1 and runs[-1][2] == mapping[cp]:
-            runs[-1][1] = cp
-        else:
-            runs.append([cp, cp, mapping[cp]])
-    return runs
 
 
 def lowercase_runs(single):

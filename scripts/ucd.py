@@ -51,6 +51,17 @@ def hangul_decomposition(cp):
     return [0x1100 + s // 588, 0x1161 + (s % 588) // 28] + ([0x11A7 + s % 28] if s % 28 else [])
 
 
+def value_runs(mapping):
+    """Runs of consecutive code points with the same value: [first, last, value], by code point."""
+    runs = []
+    for cp in sorted(mapping):
+        if runs and runs[-1][1] == cp - 1 and runs[-1][2] == mapping[cp]:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp, mapping[cp]])
+    return runs
+
+
 def append_rows(out, cells, per_line):
     """Appends `cells` (C++ initializer text) to the lines `out`, `per_line` to an indented line, each line ending
     with a comma."""
