@@ -62,7 +62,8 @@ shown on stderr when it is a terminal.`,
   eval: {
     synopsis: 'native-ner eval --model DIR (--conll FILE | --jsonl FILE) [options]',
     about: `Runs the model over every sentence of a labelled dataset (sentence text = its words joined by single spaces)
-and prints strict span precision, recall and F1 (exact start, end and type), per type and overall.`,
+and prints strict span precision, recall and F1 (exact start, end and type), per type and overall. With --rules
+FILE it also runs the model alone and prints the scores by source (the model, each rule) and the difference.`,
     scopes: ['model', 'extract'],
     first: {
       conll: { type: 'string', arg: 'FILE', help: 'CoNLL file: word ... TAG per line, tags IOB1, IOB2 or BIOES (e.g. CoNLL-2003 eng.testb)' },

@@ -1,5 +1,7 @@
 // The evaluator on the shared datasets and the model; the readers, tag decoding and metrics on hand-made input are in
 // unit/datasets.test.ts and unit/metrics.test.ts.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datasetStats, evaluate, innerSpans, outerSpans, readConll, readGenia, type Dataset } from '../lib';
@@ -98,7 +100,57 @@ describe('evaluate', () => {
   });
 });
 
+describe('evaluate with rules', () => {
+  const model = useModel(CONLL_MODEL);
+  const head = readConll(join(CONLL, 'eng.testb'));
+  const dataset: Dataset = { ...head, sentences: head.sentences.slice(0, 400) };
+  const rules = { lists: [{ name: 'countries', label: 'LOC', mode: 'override' as const, phrases: ['Germany', 'France', 'Britain'] }], builtins: ['DATE'] };
+
+  it('scores by source, runs the model alone beside it and gives the difference', async () => {
+    const plain = await evaluate(model(), dataset);
+    const evaluation = await evaluate(model(), dataset, { rules });
+    const { bySource, modelAlone, difference, file } = evaluation.rules!;
+    expect(file).toBeNull();
+    expect(plain.rules).toBeUndefined();
+    expect(modelAlone.overall).toEqual(plain.overall);
+    expect(modelAlone.byType).toEqual(plain.byType);
+    expect(Object.keys(bySource)).toEqual(['model', 'countries', 'DATE']);
+    expect(bySource.countries.pred).toBeGreaterThan(0);
+    expect(bySource.countries.precision).toBe(1);
+    expect(bySource.DATE.tp).toBe(0); // CoNLL has no dates
+    const sum = (key: 'tp' | 'pred') => Object.values(bySource).reduce((n, s) => n + s[key], 0);
+    expect(sum('tp')).toBe(evaluation.overall.tp);
+    expect(sum('pred')).toBe(evaluation.overall.pred);
+    expect(difference.f1).toBeCloseTo(evaluation.overall.f1 - plain.overall.f1, 12);
+    expect(difference.precision).toBeCloseTo(evaluation.overall.precision - plain.overall.precision, 12);
+  });
+});
+
 describe('native-ner eval (CLI)', () => {
+  it('--rules FILE prints scores by source and the difference against the model alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'native-ner-eval-rules-'));
+    const conll = join(dir, 'small.conll');
+    writeFileSync(
+      conll,
+      ['-DOCSTART- -X- O O', '', 'Acme NNP B-NP B-ORG', 'Corp NNP I-NP I-ORG', 'hired NN I-NP O', 'John NNP I-NP B-PER', 'Smith NNP I-NP I-PER', '. . O O', ''].join('\n'),
+    );
+    const rulesFile = join(dir, 'rules.json');
+    writeFileSync(rulesFile, JSON.stringify({ lists: [{ name: 'companies', label: 'ORG', mode: 'override', phrases: ['Acme Corp'] }] }));
+    const run = runCli(['eval', '--model', CONLL_MODEL, '--conll', conll, '--rules', rulesFile]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`rules ${rulesFile}: by source`);
+    expect(run.stdout).toMatch(/^companies\s+1\.0000\s+0\.5000\s+0\.6667\s+1\s+1\s+2$/m);
+    expect(run.stdout).toMatch(/^model alone\s+/m);
+    expect(run.stdout).toMatch(/^difference\s+[+-]\d\.\d{4}\s+[+-]\d\.\d{4}\s+[+-]\d\.\d{4}\s+[+-]\d+\s+[+-]\d+\s+2$/m);
+
+    const json = JSON.parse(runCli(['eval', '--model', CONLL_MODEL, '--conll', conll, '--rules', rulesFile, '--json']).stdout);
+    expect(json.rules.file).toBe(rulesFile);
+    expect(json.rules.bySource.companies).toMatchObject({ tp: 1, pred: 1, gold: 2 });
+    expect(json.overall.f1 - json.rules.modelAlone.overall.f1).toBeCloseTo(json.rules.difference.f1, 12);
+  });
+
+
   it('prints per-type and overall scores of a CoNLL file', () => {
     const conll = join(CONLL, 'eng.testb');
     const run = runCli(['eval', '--model', CONLL_MODEL, '--conll', conll, '--aggregation', 'simple', '--decoding', 'argmax']);

@@ -1,11 +1,12 @@
 // Runs a model over a labelled dataset and scores what it finds.
 import type { ExtractOptions } from '../options';
-import type { Dataset, Span } from './dataset';
-import { scoreNested, scoreSpans, type NestedScores, type SpanScores } from './metrics';
+import { loadRules } from '../rules';
+import type { Dataset } from './dataset';
+import { scoreBySource, scoreNested, scoreSpans, type NestedScores, type PredictedSpan, type Score, type SpanScores } from './metrics';
 
 /** What the evaluator needs of a model: NativeNer fits, and so does any stand-in with the same extract. */
 export interface Extractor {
-  extract(texts: string[], options?: ExtractOptions): Promise<Span[][]>;
+  extract(texts: string[], options?: ExtractOptions): Promise<PredictedSpan[][]>;
 }
 
 /** Extract's options, handed to it untouched (the model's defaults apply to those left out), and the evaluator's own. */
@@ -29,6 +30,20 @@ export interface Evaluation extends SpanScores, Partial<NestedScores> {
   spanThreshold: number | null;
   /** Wall time of the predictions. */
   seconds: number;
+  /** With the `rules` option only: what the rules change. */
+  rules?: RulesEvaluation;
+}
+
+/** An evaluation with rules beside the same run without them. */
+export interface RulesEvaluation {
+  /** The rules file's path, or null for rules given as a document or loaded Rules. */
+  file: string | null;
+  /** Scores of each source's entities ('model', then each rule's name): see scoreBySource. */
+  bySource: Record<string, Score>;
+  /** The same evaluation without the `rules` option (the model's own rules, if it was loaded with any, apply). */
+  modelAlone: SpanScores & Partial<NestedScores> & { seconds: number };
+  /** With rules minus without, overall. */
+  difference: { precision: number; recall: number; f1: number };
 }
 
 const DEFAULT_CHUNK = 1024;
@@ -38,7 +53,7 @@ export async function predictAll(
   ner: Extractor,
   texts: readonly string[],
   options: EvaluateOptions = {},
-): Promise<Span[][]> {
+): Promise<PredictedSpan[][]> {
   const { chunkSize = DEFAULT_CHUNK, onProgress, ...given } = options;
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
@@ -46,7 +61,7 @@ export async function predictAll(
   // Options left undefined (a CLI flag not given) are dropped, so they cannot look like options set.
   const extractOptions = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as ExtractOptions;
 
-  const predictions: Span[][] = [];
+  const predictions: PredictedSpan[][] = [];
   for (let from = 0; from < texts.length; from += chunkSize) {
     const chunk = texts.slice(from, from + chunkSize);
     const results = await ner.extract(chunk, extractOptions);
@@ -59,19 +74,30 @@ export async function predictAll(
 /** Scores predictions (one list per sentence, in dataset order) against the dataset's gold entities. */
 export function scoreDataset(
   dataset: Dataset,
-  predictions: readonly (readonly Span[])[],
+  predictions: readonly (readonly PredictedSpan[])[],
 ): SpanScores & Partial<NestedScores> {
   const gold = dataset.sentences.map((s) => s.entities);
   const scores = scoreSpans(gold, predictions);
   return dataset.nested ? { ...scores, ...scoreNested(gold, predictions) } : scores;
 }
 
-/** Runs `ner` over every sentence of `dataset`; returns strict span scores, and inner/outer ones for nested data. */
+/**
+ * Runs `ner` over every sentence of `dataset`; returns strict span scores, and inner/outer ones for nested data.
+ * With the `rules` option it runs twice, with and without the rules, and adds `rules`: scores by source and the
+ * difference the rules make. A rules path or document is loaded once, not per chunk.
+ */
 export async function evaluate(ner: Extractor, dataset: Dataset, options: EvaluateOptions = {}): Promise<Evaluation> {
-  const started = performance.now();
-  const predictions = await predictAll(ner, dataset.sentences.map((s) => s.text), options);
-  const seconds = (performance.now() - started) / 1000;
-  return {
+  const texts = dataset.sentences.map((s) => s.text);
+  const timed = async (runOptions: EvaluateOptions) => {
+    const started = performance.now();
+    const predictions = await predictAll(ner, texts, runOptions);
+    return { predictions, seconds: (performance.now() - started) / 1000 };
+  };
+  const { rules: given, ...withoutRules } = options;
+  const rules = given === undefined ? undefined : await loadRules(given);
+  const { predictions, seconds } = await timed(rules ? { ...withoutRules, rules } : withoutRules);
+  const scores = scoreDataset(dataset, predictions);
+  const evaluation: Evaluation = {
     source: dataset.source,
     sentences: dataset.sentences.length,
     aggregation: options.aggregation ?? null,
@@ -79,6 +105,21 @@ export async function evaluate(ner: Extractor, dataset: Dataset, options: Evalua
     spanMode: options.spanMode ?? null,
     spanThreshold: options.spanThreshold ?? null,
     seconds,
-    ...scoreDataset(dataset, predictions),
+    ...scores,
   };
+  if (!rules) return evaluation;
+  const alone = await timed(withoutRules);
+  const modelAlone = { ...scoreDataset(dataset, alone.predictions), seconds: alone.seconds };
+  const gold = dataset.sentences.map((s) => s.entities);
+  evaluation.rules = {
+    file: typeof given === 'string' ? given : null,
+    bySource: scoreBySource(gold, predictions, rules.sourceNames),
+    modelAlone,
+    difference: {
+      precision: scores.overall.precision - modelAlone.overall.precision,
+      recall: scores.overall.recall - modelAlone.overall.recall,
+      f1: scores.overall.f1 - modelAlone.overall.f1,
+    },
+  };
+  return evaluation;
 }

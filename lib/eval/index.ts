@@ -13,13 +13,15 @@ export { parseGenia, readGenia } from './genia';
 export {
   innerSpans,
   outerSpans,
+  scoreBySource,
   scoreNested,
   scoreSpans,
   toScore,
   uniqueSpans,
   type NestedScores,
+  type PredictedSpan,
   type Score,
   type SpanScores,
 } from './metrics';
-export { evaluate, predictAll, scoreDataset, type EvaluateOptions, type Evaluation, type Extractor } from './evaluate';
+export { evaluate, predictAll, scoreDataset, type EvaluateOptions, type Evaluation, type Extractor, type RulesEvaluation } from './evaluate';
 export { formatEvaluation } from './report';

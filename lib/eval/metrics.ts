@@ -13,6 +13,11 @@ export interface Score {
   f1: number;
 }
 
+/** A predicted span and, with rules (docs/api.md "Rules"), what found it: 'model' or a rule's name. */
+export interface PredictedSpan extends Span {
+  source?: string;
+}
+
 export interface SpanScores {
   overall: Score;
   /** One entry per type seen in gold or predictions, in alphabetical order. */
@@ -114,4 +119,34 @@ export function scoreNested(gold: readonly (readonly Span[])[], pred: readonly (
     inner: scoreSpans(gold.map(innerSpans), pred.map(innerSpans)),
     outer: scoreSpans(gold.map(outerSpans), pred.map(outerSpans)),
   };
+}
+
+/**
+ * Strict scores of each source's predictions ('model' for spans without one): precision over that source's
+ * entities, recall as the share of all gold entities it found (gold is not attributed to sources, so the sources'
+ * recalls add up to the overall recall). `sources` (a rule set's sourceNames) come first, in their order, each
+ * even when it found nothing; other sources follow in order of first appearance.
+ */
+export function scoreBySource(
+  gold: readonly (readonly Span[])[],
+  pred: readonly (readonly PredictedSpan[])[],
+  sources: readonly string[] = ['model'],
+): Record<string, Score> {
+  if (gold.length !== pred.length) {
+    throw new RangeError(`gold has ${gold.length} sentences but predictions have ${pred.length}`);
+  }
+  const perSource = new Map<string, Counts>(sources.map((source) => [source, { tp: 0, pred: 0, gold: 0 }]));
+  let goldTotal = 0;
+  for (let i = 0; i < gold.length; i++) {
+    const goldKeys = new Set(uniqueSpans(gold[i]).map(keyOf));
+    goldTotal += goldKeys.size;
+    for (const span of uniqueSpans(pred[i])) {
+      const source = span.source ?? 'model';
+      let counts = perSource.get(source);
+      if (!counts) perSource.set(source, (counts = { tp: 0, pred: 0, gold: 0 }));
+      counts.pred++;
+      if (goldKeys.has(keyOf(span))) counts.tp++;
+    }
+  }
+  return Object.fromEntries([...perSource].map(([source, counts]) => [source, toScore({ ...counts, gold: goldTotal })]));
 }

@@ -6,6 +6,7 @@ import {
   innerSpans,
   outerSpans,
   predictAll,
+  scoreBySource,
   scoreDataset,
   scoreNested,
   scoreSpans,
@@ -170,5 +171,45 @@ describe('evaluate', () => {
     expect(table).toMatch(/^overall\s+1\.0000\s+0\.5000\s+0\.6667\s+1\s+1\s+2$/m);
     expect(table).toMatch(/^inner\s+/m);
     expect(table).toMatch(/^outer\s+/m);
+  });
+});
+
+describe('scores by source (rules)', () => {
+  it("scores each source's entities against all gold: precision its own, recalls adding up to the overall", () => {
+    const gold = [[span(0, 5, 'PER'), span(10, 15, 'ORG')], [span(0, 3, 'ORG'), span(5, 9, 'LOC')]];
+    const pred = [
+      [{ ...span(0, 5, 'PER'), source: 'model' }, { ...span(10, 15, 'ORG'), source: 'companies' }],
+      [span(0, 3, 'ORG'), { ...span(20, 23, 'EMAIL'), source: 'EMAIL' }, { ...span(20, 23, 'EMAIL'), source: 'EMAIL' }],
+    ];
+    const bySource = scoreBySource(gold, pred);
+    expect(Object.keys(bySource)).toEqual(['model', 'companies', 'EMAIL']);
+    expect(bySource.model).toEqual(toScore({ tp: 2, pred: 2, gold: 4 }));
+    expect(bySource.companies).toEqual(toScore({ tp: 1, pred: 1, gold: 4 }));
+    expect(bySource.EMAIL).toEqual(toScore({ tp: 0, pred: 1, gold: 4 })); // a repeated span counts once
+    const recalls = Object.values(bySource).reduce((sum, s) => sum + s.recall, 0);
+    expect(recalls).toBeCloseTo(scoreSpans(gold, pred).overall.recall, 12);
+    expect(() => scoreBySource(gold, [])).toThrowError(RangeError);
+    // A rule set's sources first, in its order, even those that found nothing.
+    expect(Object.keys(scoreBySource(gold, pred, ['model', 'EMAIL', 'IBAN', 'companies']))).toEqual(['model', 'EMAIL', 'IBAN', 'companies']);
+  });
+
+  it('prints the sources, both runs and the signed difference', () => {
+    const withRules = toScore({ tp: 3, pred: 4, gold: 4 });
+    const alone = toScore({ tp: 2, pred: 2, gold: 4 });
+    const table = formatEvaluation({
+      source: 'x.conll', sentences: 2, aggregation: null, decoding: null, spanMode: null, spanThreshold: null, seconds: 1,
+      overall: withRules,
+      byType: {},
+      rules: {
+        file: 'rules.json',
+        bySource: { model: toScore({ tp: 2, pred: 2, gold: 4 }), companies: toScore({ tp: 1, pred: 2, gold: 4 }) },
+        modelAlone: { overall: alone, byType: {}, seconds: 0.5 },
+        difference: { precision: withRules.precision - alone.precision, recall: 0.25, f1: withRules.f1 - alone.f1 },
+      },
+    });
+    expect(table).toMatch(/^rules rules\.json: by source/m);
+    expect(table).toMatch(/^companies\s+0\.5000\s+0\.2500\s+0\.3333\s+1\s+2\s+4$/m);
+    expect(table).toMatch(/^model alone\s+1\.0000\s+0\.5000\s+0\.6667\s+2\s+2\s+4$/m);
+    expect(table).toMatch(/^difference\s+-0\.2500\s+\+0\.2500\s+\+0\.0833\s+\+1\s+\+2\s+4$/m);
   });
 });
