@@ -104,6 +104,7 @@ function systemSpecs(settings, crf) {
     { id: 'concurrency', label: 'native-ner fp32: concurrent vs sequential calls', kind: 'concurrency', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
     { id: 'tokenizer', label: 'native tokenizer alone', kind: 'tokenizer' },
     { id: 'segmentation', label: 'sentence segmentation alone', kind: 'segmentation' },
+    { id: 'rules', label: 'rules stage: phrase list loading and matching overhead', kind: 'rules', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
   ];
   if (!crf.cached) {
     const training = crf.training === FULL_TRAINING ? 'full' : `${QUICK_TRAINING.sentences} sentences`;
@@ -274,6 +275,29 @@ function segmentationOf(rows) {
 }
 
 /**
+ * The rules stage's figures: each list size's median load time, and extraction with the list against without,
+ * as medians over all pairs and the median of each pair's ratio (both passes of a pair ran back to back).
+ * @param {import('./lib/types.js').RulesResult | undefined} result
+ * @returns {import('./lib/report.mjs').RulesSummary | null}
+ */
+function rulesOf(result) {
+  if (!result) return null;
+  const sizes = [...new Set(result.loads.map((l) => l.phrases))].sort((a, b) => a - b);
+  return {
+    loads: sizes.map((phrases) => {
+      const of = result.loads.filter((l) => l.phrases === phrases);
+      return { phrases, seconds: median(of.map((l) => l.seconds)), fileMB: of[0].fileMB, runs: of.length };
+    }),
+    listPhrases: result.listPhrases,
+    listEntities: result.listEntities,
+    withoutSeconds: median(result.withoutSeconds),
+    withSeconds: median(result.withSeconds),
+    ratio: median(result.withSeconds.map((s, i) => s / result.withoutSeconds[i])),
+    pairs: result.withSeconds.length,
+  };
+}
+
+/**
  * What a reader needs to interpret the tables: how each system was run, and anything that makes a figure suspect.
  * @param {object} run
  * @param {{ spec: SystemSpec; result: Measured }[]} run.measured
@@ -402,7 +426,8 @@ async function main() {
   const tokenizerRounds = resultOf('tokenizer')?.tokenizer?.rounds;
   const tokenizerSpeeds = tokenizerSpeedsOf(tokenizerRounds);
   const segmentation = segmentationOf(resultOf('segmentation')?.segmentation?.rows);
-  const targets = targetsOf(rows, concurrency, tokenizerSpeeds, { project: ortVersion('project'), previous: ortVersion('previous') }, segmentation);
+  const rulesStage = rulesOf(resultOf('rules')?.rules);
+  const targets = targetsOf(rows, concurrency, tokenizerSpeeds, { project: ortVersion('project'), previous: ortVersion('previous') }, segmentation, rulesStage);
   // How close to the hardware: native-ner's arithmetic rate against a large MatMul's (a few seconds, own process).
   const hardware = await measureHardware(measured, texts).catch((/** @type {unknown} */ error) => {
     failures.push({ id: 'hardware', label: 'hardware table (MatMul peak)', error: error instanceof Error ? error.message : String(error) });
@@ -445,7 +470,7 @@ async function main() {
     loadedAddons,
   });
 
-  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, segmentation, targets, serveLoad, hardware, notes, failures });
+  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, segmentation, rules: rulesStage, targets, serveLoad, hardware, notes, failures });
   process.stdout.write(markdown);
 
   // Only a full run of every system replaces the committed results.
@@ -472,6 +497,7 @@ async function main() {
     concurrency,
     tokenizerSpeeds,
     segmentation,
+    rules: rulesStage,
     otherCpuShare,
     serveLoad,
     crfTraining,

@@ -44,5 +44,13 @@ export function mergeRounds(rounds) {
   }
   if (first.tokenizer) merged.tokenizer = { rounds: rounds.flatMap((r) => r.tokenizer?.rounds ?? []) };
   if (first.segmentation) merged.segmentation = { rows: rounds.flatMap((r) => r.segmentation?.rows ?? []) };
+  if (first.rules) {
+    merged.rules = {
+      ...first.rules,
+      loads: rounds.flatMap((r) => r.rules?.loads ?? []),
+      withoutSeconds: rounds.flatMap((r) => r.rules?.withoutSeconds ?? []),
+      withSeconds: rounds.flatMap((r) => r.rules?.withSeconds ?? []),
+    };
+  }
   return merged;
 }

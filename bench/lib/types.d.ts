@@ -1,7 +1,7 @@
 // Shapes passed between the harness (bench/run.mjs) and the child process that measures one system.
 import type { SpanScores } from '../../dist/eval/index.js';
 
-export type SystemKind = 'native' | 'ort-loop' | 'transformers' | 'crf' | 'crf-train' | 'concurrency' | 'tokenizer' | 'segmentation';
+export type SystemKind = 'native' | 'ort-loop' | 'transformers' | 'crf' | 'crf-train' | 'concurrency' | 'tokenizer' | 'segmentation' | 'rules';
 
 /** How much work the children do; the same for every system of one run. */
 export interface Settings {
@@ -86,9 +86,23 @@ export interface ChildResult {
   concurrency?: ConcurrencyResult;
   tokenizer?: { rounds: TokenizerRound[] };
   segmentation?: { rows: SegmentationRow[] };
+  rules?: RulesResult;
   training?: { sentences: number; iterations: number; seconds: number };
   /** native-ner: its stats() after the timed pass (reset before it): real and padded tokens the model ran. */
   engineStats?: { texts: number; windows: number; batches: number; tokens: number; paddedTokens: number };
+}
+
+/** The rules stage (bench/systems/rules.mjs): phrase lists' load times and what matching a list adds to extract. */
+export interface RulesResult {
+  /** loadRules() of a generated JSON-lines phrase file, once per size. */
+  loads: { phrases: number; seconds: number; fileMB: number }[];
+  /** Phrases in the list extraction runs with. */
+  listPhrases: number;
+  /** Entities that list gave (source other than the model) over the test sentences. */
+  listEntities: number;
+  /** All test sentences in one extract call, without and with the list, alternating; pair i is [i] of both. */
+  withoutSeconds: number[];
+  withSeconds: number[];
 }
 
 /** One sentence splitter on one dataset of documents: boundary counts and scores, and the bytes it split in `seconds`. */
