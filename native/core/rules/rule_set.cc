@@ -4,6 +4,7 @@
 #include <iterator>
 #include <map>
 
+#include "core/rules/modes.h"
 #include "core/util/utf.h"
 
 namespace nn::rules {
@@ -229,21 +230,23 @@ void RuleSet::Apply(std::u16string_view text, const BoundLabels& bound, std::vec
     e.id = c.id;
     return e;
   };
+  std::vector<Span> model_spans, blocking_spans, fill_spans;
+  model_spans.reserve(entities->size());
+  for (const Entity& e : *entities) model_spans.push_back(Span{e.start, e.end});
   for (const Candidate& c : kept) {
-    const RuleMode mode = rules_[c.rule].mode;
-    if (mode == RuleMode::kFill) continue;
-    entities->erase(std::remove_if(entities->begin(), entities->end(),
-                                   [&](const Entity& e) { return Overlap(e.start, e.end, c.start, c.end); }),
-                    entities->end());
-    if (mode == RuleMode::kOverride) decided.push_back(as_entity(c));
+    (rules_[c.rule].mode == RuleMode::kFill ? fill_spans : blocking_spans).push_back(Span{c.start, c.end});
   }
+  const ModeResolution resolved = ResolveModes(model_spans, blocking_spans, fill_spans);
   for (const Candidate& c : kept) {
-    if (rules_[c.rule].mode != RuleMode::kFill) continue;
-    const bool model_there = std::any_of(entities->begin(), entities->end(),
-                                         [&](const Entity& e) { return Overlap(e.start, e.end, c.start, c.end); });
-    if (!model_there) decided.push_back(as_entity(c));
+    if (rules_[c.rule].mode == RuleMode::kOverride) decided.push_back(as_entity(c));
   }
-  decided.insert(decided.end(), entities->begin(), entities->end());
+  size_t fill = 0;
+  for (const Candidate& c : kept) {
+    if (rules_[c.rule].mode == RuleMode::kFill && resolved.fill_kept[fill++]) decided.push_back(as_entity(c));
+  }
+  for (size_t i = 0; i < entities->size(); ++i) {
+    if (!resolved.model_removed[i]) decided.push_back((*entities)[i]);
+  }
 
   // 5. Label overrides for exact surface forms.
   if (overrides_.phrase_count() > 0) {
@@ -266,7 +269,8 @@ void RuleSet::Apply(std::u16string_view text, const BoundLabels& bound, std::vec
       }
     }
   }
-  std::sort(decided.begin(), decided.end(), [](const Entity& a, const Entity& b) {
+  // Stable: model entities with the same span (a span model's) keep the model's order.
+  std::stable_sort(decided.begin(), decided.end(), [](const Entity& a, const Entity& b) {
     return a.start != b.start ? a.start < b.start : a.end < b.end;
   });
   entities->swap(decided);
