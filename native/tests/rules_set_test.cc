@@ -1,5 +1,7 @@
 // Phrase lists (gazetteer.h), modes, conflict order, overrides, allow-lists and loading (rule_set.h,
 // rules_loader.h), with offsets checked on emoji and CJK text.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -179,19 +181,21 @@ TEST("rules set", "hostile patterns and empty texts") {
   CHECK(e.empty());
 }
 
-TEST("rules set", "1,000,000 phrases load in under 5 s") {
-  const std::string path = "/tmp/nn-rules-test-million.txt";
+// The load time of 1,000,000 phrases is a benchmark row (bench/systems/rules.mjs), not a timed test; this checks that
+// a large list file loads whole and matches.
+TEST("rules set", "a list file of 50,000 phrases loads every phrase and matches one among them") {
+  char dir_template[] = "/tmp/nn-rules-test-XXXXXX";
+  const char* dir = mkdtemp(dir_template);
+  CHECK(dir != nullptr);
+  const std::string path = std::string(dir) + "/phrases.txt";
   {
     std::ofstream out(path);
-    for (uint64_t i = 0; i < 1000000; ++i) out << "Company " << i * 7919 % 1000003 << " Holdings " << (i % 97) << "\n";
+    for (uint64_t i = 0; i < 50000; ++i) out << "Company " << i * 7919 % 1000003 << " Holdings " << (i % 97) << "\n";
   }
-  const auto start = std::chrono::steady_clock::now();
   const auto set = LoadRules(R"({"lists": [{"label": "ORG", "file": ")" + path + R"("}]})", "r.json", "");
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::remove(path.c_str());
-  std::printf("  1,000,000 phrases loaded in %.2f s\n", s);
-  CHECK_EQ(set->phrase_count(), size_t{1000000});
-  CHECK(s < 5.0);
+  rmdir(dir);
+  CHECK_EQ(set->phrase_count(), size_t{50000});
   std::vector<Entity> e;
   set->Apply(U("He sold Company 7919 Holdings 1 yesterday."), set->BindLabels({}), &e);
   CHECK_EQ(e.size(), size_t{1});
