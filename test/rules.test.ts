@@ -120,3 +120,66 @@ describe('rules', () => {
     await expect(ner.extract('x', { rules: 42 as never })).rejects.toThrow(TypeError);
   });
 });
+
+// Mode constrain: the match is forced into the model's Viterbi decoding, which decodes the rest around it.
+describe('rules: constrain', () => {
+  const FLIGHT = 'He flew with Virgin Atlantic to Jersey and then visited Georgia Tech.';
+  const list = (mode: string, label: string, phrase: string) => ({ lists: [{ name: 'l', label, mode, phrases: [{ text: phrase, id: 'X1' }] }] });
+  const valid = (text: string, es: Entity[]) => {
+    for (const e of es) expect(text.slice(e.start, e.end)).toBe(e.text);
+    for (let i = 1; i < es.length; i++) expect(es[i].start).toBeGreaterThanOrEqual(es[i - 1].end);
+  };
+
+  it('a phrase the model mislabels comes out with the rule label; independent entities are unchanged', async () => {
+    const model = shown(await ner.extract(FLIGHT)).map((e) => e.replace(/undefined$/, 'model'));
+    expect(model).toContain('Virgin/ORG/model');
+    expect(model).toContain('Atlantic/LOC/model');
+    const entities = await ner.extract(FLIGHT, { rules: list('constrain', 'ORG', 'Virgin Atlantic') });
+    valid(FLIGHT, entities);
+    const got = shown(entities);
+    expect(got).toContain('Virgin Atlantic/ORG/l');
+    expect(got.filter((e) => !e.startsWith('Virgin'))).toEqual(
+      model.filter((e) => !e.startsWith('Virgin') && !e.startsWith('Atlantic')),
+    );
+    const forced = entities.find((e) => e.text === 'Virgin Atlantic');
+    expect(forced?.id).toBe('X1');
+    expect(forced?.score).toBe(1);
+  });
+
+  it('the model decodes around the forced span: a cut entity is re-decoded, not dropped as override drops it', async () => {
+    const override = shown(await ner.extract(FLIGHT, { rules: list('override', 'ORG', 'Georgia') }));
+    const entities = await ner.extract(FLIGHT, { rules: list('constrain', 'ORG', 'Georgia') });
+    valid(FLIGHT, entities);
+    const got = shown(entities);
+    expect(got).toContain('Georgia/ORG/l');
+    expect(override.some((e) => e.startsWith('Tech/'))).toBe(false);
+    expect(got).toContain('Tech/ORG/model');  // its own entity: the forced one is not continued
+  });
+
+  it('argmax, labels the model lacks and span splits behave as override; segmentation and long texts still force', async () => {
+    for (const [label, options] of [
+      ['ORG', { decoding: 'argmax' as const }],
+      ['PRODUCT', {}],
+    ] as const) {
+      const constrain = await ner.extract(FLIGHT, { ...options, rules: list('constrain', label, 'Georgia') });
+      const override = await ner.extract(FLIGHT, { ...options, rules: list('override', label, 'Georgia') });
+      expect(constrain).toEqual(override);
+    }
+    const text = `${FLIGHT} ${'Nothing happened here today. '.repeat(60)}${FLIGHT}`;
+    const rules = list('constrain', 'ORG', 'Virgin Atlantic');
+    for (const options of [{ stride: 16 }, { segment: 'sentences' as const }]) {
+      const entities = await ner.extract(text, { ...options, rules });
+      valid(text, entities);
+      expect(shown(entities).filter((e) => e === 'Virgin Atlantic/ORG/l')).toHaveLength(2);
+      expect(shown(entities).some((e) => e.startsWith('Atlantic/'))).toBe(false);
+    }
+    const columns = await ner.extractColumns([FLIGHT], { rules });
+    expect(columns.sourceNames[columns.sources[0]]).toBeDefined();
+  });
+
+  it('an unknown mode names constrain among the known ones', async () => {
+    await expect(ner.extract('x', { rules: { lists: [{ label: 'ORG', mode: 'force', phrases: ['x'] }] } })).rejects.toThrow(
+      /override, fill, veto or constrain/,
+    );
+  });
+});

@@ -143,6 +143,35 @@ void WordProbabilities(Aggregation strategy, const std::vector<float>& probabili
   }
 }
 
+// The decoding constraints of `forced` over `units`, or none when no span touches a unit.
+ViterbiConstraints ForcedConstraints(const std::vector<ForcedSpan>& forced, const std::vector<Unit>& units,
+                                     const LabelScheme& labels) {
+  ViterbiConstraints constraints;
+  const size_t width = labels.size();
+  std::vector<char> taken(units.size(), 0);
+  for (const ForcedSpan& span : forced) {
+    if (span.type < 0 || static_cast<size_t>(span.type) >= labels.types().size()) continue;
+    // Units are ordered and disjoint: the touched ones are a run [first, last).
+    size_t first = 0;
+    while (first < units.size() && units[first].end <= span.start) ++first;
+    size_t last = first;
+    while (last < units.size() && units[last].start < span.end) ++last;
+    if (first == last) continue;
+    if (std::find(taken.begin() + first, taken.begin() + last, 1) != taken.begin() + last) continue;
+    if (constraints.empty()) {
+      constraints.allowed.assign(units.size() * width, 1);
+      constraints.links.assign(units.size(), ViterbiLink::kFree);
+    }
+    for (size_t u = first; u < last; ++u) {
+      taken[u] = 1;
+      for (size_t t = 0; t < width; ++t) constraints.allowed[u * width + t] = labels.tag(t).entity == span.type;
+      constraints.links[u] = u == first ? ViterbiLink::kBreak : ViterbiLink::kContinue;
+    }
+    if (last < units.size()) constraints.links[last] = ViterbiLink::kBreak;
+  }
+  return constraints;
+}
+
 }  // namespace
 
 void Aggregate(const DecodeParams& params, const float* logits, const Encoding& encoding, std::u16string_view text,
@@ -184,7 +213,12 @@ void Aggregate(const DecodeParams& params, const float* logits, const Encoding& 
   // One tag per unit: each unit's most probable, or the most probable sequence the scheme allows.
   std::vector<size_t> tags(units.size());
   if (params.decoding == Decoding::kViterbi) {
-    ViterbiDecode(unit_probabilities.data(), units.size(), *params.rules, &tags);
+    if (params.forced && !params.forced->empty() && params.aggregation != Aggregation::kNone) {
+      ViterbiDecode(unit_probabilities.data(), units.size(), *params.rules,
+                    ForcedConstraints(*params.forced, units, labels), &tags);
+    } else {
+      ViterbiDecode(unit_probabilities.data(), units.size(), *params.rules, &tags);
+    }
   } else {
     for (size_t u = 0; u < units.size(); ++u) tags[u] = ArgMax(&unit_probabilities[u * width], width);
   }

@@ -54,6 +54,14 @@ enum class Decoding {
 // Parses "argmax" or "viterbi". Throws nn::Error(kInvalidArgument) otherwise.
 Decoding ParseDecoding(std::string_view name);
 
+// A span the decoding must tag as one entity of `type` (an index into LabelScheme::types()): a `constrain` rule's
+// match. UTF-16 offsets in the text.
+struct ForcedSpan {
+  uint32_t start;
+  uint32_t end;
+  int32_t type;
+};
+
 struct DecodeParams {
   Aggregation aggregation = Aggregation::kSimple;
   Decoding decoding = Decoding::kArgmax;
@@ -61,6 +69,11 @@ struct DecodeParams {
   // sequence the scheme forbids still gives the entities a reader of the scheme expects.
   bool repair = false;
   const TransitionRules* rules = nullptr;  // required by kViterbi
+  // With kViterbi (and aggregation other than none): spans forced into the decoding. The units (tokens or words) a
+  // span touches must form exactly one entity of its type, B-X I-X... in the scheme's spelling, and the unit after
+  // it must not continue it; the rest is decoded around them. A span touching a unit an earlier span took is
+  // skipped. Ignored by argmax. Null: none.
+  const std::vector<ForcedSpan>* forced = nullptr;
 };
 
 // Decodes one text (one window). `logits` holds at least encoding.size() rows of labels.size() floats (the

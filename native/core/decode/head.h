@@ -48,6 +48,9 @@ struct TextWindows {
   std::vector<uint32_t> owner;    // the text each window belongs to
   std::vector<size_t> first{0};   // text i owns windows [first[i], first[i + 1])
   std::vector<size_t> begins;     // where each window starts among its text's tokens (template tokens excluded)
+  // Per text (empty, or one entry per text): spans a `constrain` rule forces into the decoding. Heads that cannot
+  // force spans ignore them (the rule then acts as an override after decoding).
+  std::vector<std::vector<ForcedSpan>> forced;
 
   std::u16string_view text(size_t i) const { return (*texts)[i]; }
 };

@@ -50,10 +50,14 @@ bool Allowed(TaggingScheme scheme, const Tag& prev, const Tag& next) {
 }  // namespace
 
 TransitionRules::TransitionRules(const LabelScheme& labels, TaggingScheme scheme)
-    : size_(labels.size()), allowed_(size_ * size_), can_start_(size_), can_end_(size_) {
+    : size_(labels.size()), allowed_(size_ * size_), can_start_(size_), can_end_(size_), continues_(size_ * size_) {
   for (size_t next = 0; next < size_; ++next) {
     const Tag& n = labels.tag(next);
-    for (size_t prev = 0; prev < size_; ++prev) allowed_[prev * size_ + next] = Allowed(scheme, labels.tag(prev), n);
+    for (size_t prev = 0; prev < size_; ++prev) {
+      const Tag& p = labels.tag(prev);
+      allowed_[prev * size_ + next] = Allowed(scheme, p, n);
+      continues_[prev * size_ + next] = !IsOutside(n) && !BeginsEntity(&p, n);
+    }
     switch (scheme) {
       case TaggingScheme::kIob2:
         can_start_[next] = !Is(n, TagPrefix::kInside);

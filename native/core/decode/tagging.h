@@ -30,11 +30,14 @@ class TransitionRules {
   bool Allows(size_t previous, size_t next) const { return allowed_[previous * size_ + next] != 0; }
   bool CanStart(size_t tag) const { return can_start_[tag] != 0; }
   bool CanEnd(size_t tag) const { return can_end_[tag] != 0; }
+  // Whether `next` continues the entity `previous` belongs to (as BeginsEntity/EndsEntity read it), so that
+  // constrained decoding can demand an entity boundary, or none, between two positions whatever the scheme.
+  bool Continues(size_t previous, size_t next) const { return continues_[previous * size_ + next] != 0; }
   size_t size() const { return size_; }
 
  private:
   size_t size_;
-  std::vector<char> allowed_, can_start_, can_end_;
+  std::vector<char> allowed_, can_start_, can_end_, continues_;
 };
 
 // Whether `tag` begins a new entity after `previous` (nullptr at the start), read leniently as conlleval does, so

@@ -1,6 +1,8 @@
 // The token head (config.json "ner_head": "token", the default): a token classifier's output is [batch, sequence,
 // labels] logits, one softmax over id2label per token. Each window is decoded alone (aggregation, argmax or Viterbi);
 // a long text's windows are then merged as the reference pipeline merges them.
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,16 @@ class TokenDecoder final : public HeadDecoder {
   void TextCut(size_t i, const Encoding&) override { window_entities_.resize(windows_.first[i + 1]); }
 
   void DecodeWindow(size_t w, const float* output) override {
+    const size_t text = windows_.owner[w];
+    if (text < windows_.forced.size() && !windows_.forced[text].empty()) {
+      std::vector<ForcedSpan> forced;
+      WindowForcedSpans(w, windows_.forced[text], &forced);
+      DecodeParams params = params_;
+      params.forced = &forced;
+      Aggregate(params, output, windows_.windows[w], windows_.text(text), model_.labels, model_.subwords,
+                &window_entities_[w]);
+      return;
+    }
     Aggregate(params_, output, windows_.windows[w], windows_.text(windows_.owner[w]), model_.labels, model_.subwords,
               &window_entities_[w]);
   }
@@ -40,6 +52,25 @@ class TokenDecoder final : public HeadDecoder {
   }
 
  private:
+  // The spans wholly inside window w's part of its text: from its first token's start (the text's start for its
+  // first window) to its last token's end (the text's end for its last window). A span cut by the window's edge is
+  // forced in the window that holds it whole (consecutive windows overlap by the stride), or in none.
+  void WindowForcedSpans(size_t w, const std::vector<ForcedSpan>& spans, std::vector<ForcedSpan>* out) const {
+    const Encoding& window = windows_.windows[w];
+    const size_t text = windows_.owner[w];
+    uint32_t from = UINT32_MAX, to = 0;
+    for (size_t t = 0; t < window.size(); ++t) {
+      if (window.special[t]) continue;
+      from = std::min(from, window.starts[t]);
+      to = std::max(to, window.ends[t]);
+    }
+    if (w == windows_.first[text]) from = 0;
+    if (w + 1 == windows_.first[text + 1]) to = UINT32_MAX;
+    for (const ForcedSpan& span : spans) {
+      if (span.start >= from && span.end <= to) out->push_back(span);
+    }
+  }
+
   const DecodeContext model_;
   const TextWindows& windows_;
   const TransitionRules rules_;

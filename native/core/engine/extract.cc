@@ -117,6 +117,34 @@ void ToByteOffsets(const std::vector<std::vector<uint32_t>>& unit_bytes, EntityC
   }
 }
 
+// Constrain rules: finds each text's kept matches before decoding and gives the decoder each constrain match whose
+// label is one of the model's types as a forced span of the text it runs (a sentence, with segmentation: a match
+// crossing a sentence boundary is not forced). The matches are kept for Finish, which applies the rest of the rules.
+void MatchBeforeDecoding(const Model& model, const ExtractRequest& request, const std::optional<Sentences>& sentences,
+                         const rules::BoundLabels& bound, std::vector<std::vector<rules::RuleMatch>>* matches,
+                         TextWindows* cut) {
+  const rules::RuleSet& rules = *request.rules;
+  const size_t model_types = model.labels().types().size();
+  const size_t run_count = sentences ? sentences->texts.size() : request.texts.size();
+  cut->forced.assign(run_count, {});
+  matches->resize(request.texts.size());
+  for (size_t i = 0; i < request.texts.size(); ++i) {
+    (*matches)[i] = rules.KeptMatches(request.texts[i]);
+    for (const rules::RuleMatch& m : (*matches)[i]) {
+      const int32_t type = bound.rule_label[m.label];
+      if (rules.rules()[m.rule].mode != rules::RuleMode::kConstrain || static_cast<size_t>(type) >= model_types) continue;
+      if (!sentences) {
+        cut->forced[i].push_back(ForcedSpan{m.start, m.end, type});
+        continue;
+      }
+      for (size_t k = sentences->first[i]; k < sentences->first[i + 1]; ++k) {
+        const uint32_t start = sentences->starts[k], end = start + static_cast<uint32_t>(sentences->texts[k].size());
+        if (m.start >= start && m.end <= end) cut->forced[k].push_back(ForcedSpan{m.start - start, m.end - start, type});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // Per-window results live in the head's decoder until Finish, so windows decode independently and in any order.
@@ -128,6 +156,9 @@ struct ExtractJob::State {
   TextWindows cut;
   std::vector<size_t> output_dims;
   std::unique_ptr<HeadDecoder> decoder;
+  // With rules: the label table, and (with constrain rules) each text's kept matches, found before decoding.
+  rules::BoundLabels bound;
+  std::vector<std::vector<rules::RuleMatch>> matches;
 
   State(const Model& m, ExtractRequest* r) : model(m), request(r) {}
 };
@@ -147,6 +178,10 @@ ExtractJob::ExtractJob(const Model& model, ExtractRequest* request, size_t first
   }
   const std::vector<std::u16string>& run = s.sentences ? s.sentences->texts : request->texts;
   s.cut.texts = &run;
+  if (request->rules) {
+    s.bound = request->rules->BindLabels(model.labels().types());
+    if (request->rules->has_constrain_rules()) MatchBeforeDecoding(model, *request, s.sentences, s.bound, &s.matches, &s.cut);
+  }
   const DecodeContext context{model.labels(), model.subwords(), model.tokenizer().template_size()};
   s.decoder = model.head().NewDecoder(context, request->options.head, s.cut);
   CutIntoWindows(model, request->options, run, &s.cut, s.decoder.get());
@@ -171,7 +206,7 @@ void ExtractJob::Finish() {
   result.Reserve(count, s.cut.windows.size());
   const bool tags = s.model.head().LabelsAreTags(s.request->options.head);
   const rules::RuleSet* rules = s.request->rules.get();
-  const rules::BoundLabels bound = rules ? rules->BindLabels(s.model.labels().types()) : rules::BoundLabels{};
+  const rules::BoundLabels& bound = s.bound;
   const std::vector<std::string>& type_names = rules ? bound.names : s.model.labels().types();
   std::vector<Entity> text_entities;
   std::vector<Entity> sentence_entities;
@@ -190,7 +225,7 @@ void ExtractJob::Finish() {
     } else {
       s.decoder->TextEntities(i, &text_entities);
     }
-    if (rules) rules->Apply(s.request->texts[i], bound, &text_entities);
+    if (rules) rules->Apply(s.request->texts[i], bound, &text_entities, s.matches.empty() ? nullptr : &s.matches[i]);
     KeepWanted(s.model.labels(), type_names, s.request->options, tags, &text_entities);
     result.Append(text_entities);
   }

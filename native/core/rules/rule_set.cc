@@ -14,12 +14,13 @@ const char* RuleModeName(RuleMode mode) {
     case RuleMode::kOverride: return "override";
     case RuleMode::kFill: return "fill";
     case RuleMode::kVeto: return "veto";
+    case RuleMode::kConstrain: return "constrain";
   }
   return "fill";
 }
 
 bool RuleModeByName(std::string_view name, RuleMode* mode) {
-  for (RuleMode m : {RuleMode::kOverride, RuleMode::kFill, RuleMode::kVeto}) {
+  for (RuleMode m : {RuleMode::kOverride, RuleMode::kFill, RuleMode::kVeto, RuleMode::kConstrain}) {
     if (name == RuleModeName(m)) {
       *mode = m;
       return true;
@@ -186,18 +187,22 @@ bool RuleSet::Allowed(std::u16string_view text, uint32_t start, uint32_t end) co
   return false;
 }
 
-void RuleSet::Apply(std::u16string_view text, const BoundLabels& bound, std::vector<Entity>* entities) const {
+bool RuleSet::has_constrain_rules() const {
+  return std::any_of(rules_.begin(), rules_.end(), [](const Rule& r) { return r.mode == RuleMode::kConstrain; });
+}
+
+std::vector<RuleMatch> RuleSet::KeptMatches(std::u16string_view text) const {
   std::vector<Word> words;
   SplitWords(text, &words);
+  return Keep(text, words);
+}
+
+std::vector<RuleMatch> RuleSet::Keep(std::u16string_view text, const std::vector<Word>& words) const {
   std::vector<Candidate> candidates;
   FindCandidates(text, words, &candidates);
 
-  // 2. Allow-lists veto model entities and matches alike.
-  const bool allow = !allow_exact_.empty() || !allow_folded_.empty() || !allow_patterns_.empty();
-  if (allow) {
-    entities->erase(std::remove_if(entities->begin(), entities->end(),
-                                   [&](const Entity& e) { return Allowed(text, e.start, e.end); }),
-                    entities->end());
+  // 2. Allow-lists veto matches (and, in Apply, model entities).
+  if (!allow_exact_.empty() || !allow_folded_.empty() || !allow_patterns_.empty()) {
     candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
                                     [&](const Candidate& c) { return Allowed(text, c.start, c.end); }),
                      candidates.end());
@@ -221,6 +226,23 @@ void RuleSet::Apply(std::u16string_view text, const BoundLabels& bound, std::vec
     taken.emplace(c.start, c.end);
     kept.push_back(c);
   }
+  return kept;
+}
+
+void RuleSet::Apply(std::u16string_view text, const BoundLabels& bound, std::vector<Entity>* entities,
+                    const std::vector<RuleMatch>* given) const {
+  std::vector<Word> words;
+  SplitWords(text, &words);
+  const std::vector<RuleMatch> found = given ? std::vector<RuleMatch>{} : Keep(text, words);
+  const std::vector<RuleMatch>& kept = given ? *given : found;
+
+  // 2. Allow-lists veto model entities as they vetoed matches.
+  const bool allow = !allow_exact_.empty() || !allow_folded_.empty() || !allow_patterns_.empty();
+  if (allow) {
+    entities->erase(std::remove_if(entities->begin(), entities->end(),
+                                   [&](const Entity& e) { return Allowed(text, e.start, e.end); }),
+                    entities->end());
+  }
 
   // 4. The kept matches meet the model's entities: overrides and vetoes first, then fills into what is left.
   std::vector<Entity> decided;
@@ -238,7 +260,8 @@ void RuleSet::Apply(std::u16string_view text, const BoundLabels& bound, std::vec
   }
   const ModeResolution resolved = ResolveModes(model_spans, blocking_spans, fill_spans);
   for (const Candidate& c : kept) {
-    if (rules_[c.rule].mode == RuleMode::kOverride) decided.push_back(as_entity(c));
+    const RuleMode mode = rules_[c.rule].mode;
+    if (mode == RuleMode::kOverride || mode == RuleMode::kConstrain) decided.push_back(as_entity(c));
   }
   size_t fill = 0;
   for (const Candidate& c : kept) {

@@ -12,7 +12,10 @@
 //     position; a match overlapping one already kept is dropped.
 //  4. The kept matches meet the model's entities by their rule's mode: `override` removes the model entities it
 //     overlaps and is kept; `veto` removes them and is not kept (an entity-free zone); `fill` is kept only where no
-//     model entity (left after 4's overrides and vetoes) overlaps it.
+//     model entity (left after 4's overrides and vetoes) overlaps it. `constrain` is `override` that also acts before
+//     decoding: the job (engine/extract.cc) takes the kept matches of steps 1–3 first and forces each constrain
+//     match into a token classifier's Viterbi decoding (decode/aggregation.h ForcedSpan), so the model decodes the
+//     rest of the text around it; after decoding it removes the model entities it overlaps and is kept, as override.
 //  5. Overrides (an acronym table: exact surface forms, case-sensitive, whole words): an entity whose span is exactly
 //     such a form takes the override's label (and the overrides rule as source); where the form occurs and no entity
 //     overlaps it, it becomes an entity (score 1).
@@ -33,7 +36,7 @@
 
 namespace nn::rules {
 
-enum class RuleMode { kOverride, kFill, kVeto };
+enum class RuleMode { kOverride, kFill, kVeto, kConstrain };
 const char* RuleModeName(RuleMode mode);
 bool RuleModeByName(std::string_view name, RuleMode* mode);
 
@@ -42,6 +45,15 @@ struct Rule {
   std::string name;
   RuleMode mode = RuleMode::kFill;
   int32_t priority = 0;
+};
+
+// A kept match (steps 1–3): a span of the text, its label (a rule set label), score, rule and id (-1: none).
+struct RuleMatch {
+  uint32_t start, end;
+  int32_t label;
+  float score;
+  int32_t rule;
+  int32_t id;
 };
 
 // The result label table for a model: its entity types, then the rule set's labels it lacks.
@@ -76,10 +88,17 @@ class RuleSet {
   const std::vector<std::string>& ids() const { return ids_; }
   size_t phrase_count() const { return phrases_.size(); }
   BoundLabels BindLabels(const std::vector<std::string>& model_types) const;
+  // Whether any rule's mode is constrain, so matching must run before decoding.
+  bool has_constrain_rules() const;
+
+  // Steps 1–3 on one text: the matches that survive the allow-lists and the competition, disjoint, in no order.
+  std::vector<RuleMatch> KeptMatches(std::u16string_view text) const;
 
   // Applies the set to one text. `entities` holds the model's entities on entry (labels index `bound.names`,
-  // source 0) and the decided entities on return, ordered by start then end.
-  void Apply(std::u16string_view text, const BoundLabels& bound, std::vector<Entity>* entities) const;
+  // source 0) and the decided entities on return, ordered by start then end. `kept`: this text's KeptMatches,
+  // when the caller already has them (null: found here).
+  void Apply(std::u16string_view text, const BoundLabels& bound, std::vector<Entity>* entities,
+             const std::vector<RuleMatch>* kept = nullptr) const;
 
  private:
   struct Phrase {
@@ -102,14 +121,9 @@ class RuleSet {
     float score;
     ContextWords context;
   };
-  struct Candidate {
-    uint32_t start, end;
-    int32_t label;  // rule set label
-    float score;
-    int32_t rule;
-    int32_t id;
-  };
+  using Candidate = RuleMatch;
   void FindCandidates(std::u16string_view text, const std::vector<Word>& words, std::vector<Candidate>* out) const;
+  std::vector<RuleMatch> Keep(std::u16string_view text, const std::vector<Word>& words) const;
   bool Allowed(std::u16string_view text, uint32_t start, uint32_t end) const;
 
   std::vector<Rule> rules_;

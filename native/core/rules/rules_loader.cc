@@ -135,7 +135,7 @@ class Loader {
     rule.mode = default_mode;
     const std::string mode = String(entry, "mode", where, false);
     if (!mode.empty() && !RuleModeByName(mode, &rule.mode)) {
-      Fail(where, "unknown mode \"" + mode + "\" (override, fill or veto)");
+      Fail(where, "unknown mode \"" + mode + "\" (override, fill, veto or constrain)");
     }
     const double priority = Number(entry, "priority", where, 0, -1e6, 1e6);
     if (priority != std::floor(priority)) Fail(where, "\"priority\" must be an integer");
