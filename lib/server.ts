@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { NerError, type NerErrorCode } from './errors';
 import type { Entity, NativeNer } from './ner';
-import { loadRules, type Rules } from './rules';
+import type { Rules } from './rules';
 import {
   checkExtractOptions,
   checkServeOptions,
@@ -263,6 +263,8 @@ export function createRulesReloader(ner: NativeNer, file: string, log: (line: st
   const load = async (): Promise<boolean> => {
     let rules: Rules;
     try {
+      // Loaded when first used, so the service's module (and its unit tests) does not load the addon's binding.
+      const { loadRules } = await import('./rules');
       rules = await loadRules(file);
     } catch (error) {
       // The native loader's message names the file, line and entry.

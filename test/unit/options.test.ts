@@ -79,6 +79,8 @@ function accepted(spec: OptionSpec): unknown[] {
       return [...spec.choices];
     case 'strings':
       return [[], ['PER', 'LOC']];
+    case 'rules':
+      return ['rules.json']; // rules objects and loaded Rules: test/rules.test.ts (they need the addon)
   }
 }
 
@@ -104,6 +106,7 @@ function outOfRange(name: string, spec: OptionSpec): [unknown, string][] {
     }
     case 'boolean':
     case 'strings':
+    case 'rules':
       return [];
     case 'string':
       return [['', `${name} must not be empty`]];
@@ -125,6 +128,8 @@ function wrongType(spec: OptionSpec): unknown[] {
       return [1, null, ['x']];
     case 'strings':
       return ['PER', [1], null];
+    case 'rules':
+      return ['', 1, null, ['x']];
   }
 }
 
@@ -282,7 +287,7 @@ describe('CLI flags', () => {
     expect(scopes('serve')).toEqual(['model', 'extract', 'serve']);
     // serve takes only the extract options marked for it, as the served model's defaults.
     const serveExtract = flaggedOptions('serve').filter((o) => o.scope === 'extract').map((o) => o.cli.flag);
-    expect(serveExtract).toEqual(['--segment', '--line-breaks']);
+    expect(serveExtract).toEqual(['--rules', '--segment', '--line-breaks']);
   });
 
   it.each(flagged.map((o) => [`${o.command} ${o.cli.flag}`, o] as const))('%s parses at its bounds and refuses past them', (_, o) => {
