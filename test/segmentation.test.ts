@@ -3,7 +3,7 @@
 // span model, offsets into the whole text), and the GENIA span model on whole abstracts with and without it.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeNer, NerError, readGenia, scoreDataset, sentences, type Entity, type Span } from '../lib';
+import { NativeNer, NerError, packUtf8, readGenia, scoreDataset, sentences, type Entity, type EntityColumns, type Span } from '../lib';
 import { CONLL_MODEL, readJsonl, SHARED } from './helpers';
 
 const SPAN_MODEL = join(SHARED, 'models', 'genia-span-small');
@@ -100,9 +100,22 @@ describe.each([
       whole[i].forEach((e, k) => expect(e.score).toBeCloseTo(expected[k].score, 5));
       for (const e of whole[i]) expect(e.text).toBe(text.slice(e.start, e.end));
     }
-    // extractColumns and UTF-8 input (byte offsets) agree.
+    // extractColumns gives the same entities, row for row; UTF-8 input the same with byte offsets of each text.
+    const rowsOf = (columns: EntityColumns, i: number, slice: (start: number, end: number) => string) =>
+      Array.from({ length: columns.offsets[i + 1] - columns.offsets[i] }, (_, j) => {
+        const k = columns.offsets[i] + j;
+        return [slice(columns.starts[k], columns.ends[k]), columns.labelNames[columns.labels[k]]];
+      });
     const columns = await ner.extractColumns(documents, { segment: 'sentences' });
+    const bytes = await ner.extractColumns(packUtf8(documents), { segment: 'sentences' });
     expect(columns.count).toBe(whole.flat().length);
+    expect(bytes.count).toBe(whole.flat().length);
+    for (const [i, text] of documents.entries()) {
+      const expected = whole[i].map((e) => [e.text, e.label]);
+      expect(rowsOf(columns, i, (a, b) => text.slice(a, b))).toEqual(expected);
+      const utf8 = Buffer.from(text, 'utf8');
+      expect(rowsOf(bytes, i, (a, b) => utf8.subarray(a, b).toString('utf8'))).toEqual(expected);
+    }
   });
 
   it('counts each sentence against maxWindows', async () => {
