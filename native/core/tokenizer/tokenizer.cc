@@ -297,16 +297,8 @@ class PipelineTokenizer final : public Tokenizer {
       // HF trims by the token's text: the vocabulary entry for model tokens.
       const std::vector<std::string>& model_names = names_.model_names();
       trim_counts_.resize(model_names.size());
-      std::u32string code_points;
       for (size_t id = 0; id < model_names.size(); ++id) {
-        code_points.clear();
-        const std::u16string units = utf::Utf8ToUtf16(model_names[id]);
-        for (size_t i = 0; i < units.size();) {
-          size_t n;
-          code_points.push_back(utf::DecodeUtf16(units, i, &n));
-          i += n;
-        }
-        trim_counts_[id] = TrimCounts(code_points);
+        trim_counts_[id] = TrimCounts(utf::Utf8ToCodePoints(model_names[id]));
       }
     }
   }
@@ -322,11 +314,7 @@ class PipelineTokenizer final : public Tokenizer {
     for (const TextSegment& segment : scratch.raw_segments) {
       if (segment.token_id >= 0) {
         std::u32string value;  // the token's text as HF sees it: the matched input, stripped spaces included
-        for (size_t i = segment.begin; i < segment.end;) {
-          size_t n;
-          value.push_back(utf::DecodeUtf16(text, i, &n));
-          i += n;
-        }
+        utf::AppendCodePoints(text.substr(segment.begin, segment.end - segment.begin), &value);
         AppendTextToken(&call, segment.token_id, segment.begin, segment.end, TrimCounts(value));
       } else {
         EncodePiece(&call, segment.begin, segment.end, &scratch);

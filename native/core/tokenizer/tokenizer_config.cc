@@ -137,13 +137,13 @@ class ConfigReader {
                                                Flag(value, "strip_right", true, "normalizer Strip"));
     }
     if (type == "Prepend") {
-      return std::make_unique<PrependNormalizer>(CodePoints(String(Member(value, "prepend", "normalizer Prepend"),
-                                                                   "normalizer Prepend.prepend")));
+      const std::string prepend = String(Member(value, "prepend", "normalizer Prepend"), "normalizer Prepend.prepend");
+      return std::make_unique<PrependNormalizer>(utf::Utf8ToCodePoints(prepend));
     }
     if (type == "Replace") {
       std::unique_ptr<Regex> pattern = Pattern(Member(value, "pattern", "normalizer Replace"), "normalizer Replace");
-      return std::make_unique<ReplaceNormalizer>(
-          std::move(pattern), CodePoints(String(Member(value, "content", "normalizer Replace"), "normalizer Replace.content")));
+      const std::string content = String(Member(value, "content", "normalizer Replace"), "normalizer Replace.content");
+      return std::make_unique<ReplaceNormalizer>(std::move(pattern), utf::Utf8ToCodePoints(content));
     }
     if (type == "NFC") return std::make_unique<UnicodeNormalizer>(unicode::NormalizationForm::kNFC);
     if (type == "NFKC") return std::make_unique<UnicodeNormalizer>(unicode::NormalizationForm::kNFKC);
@@ -161,21 +161,10 @@ class ConfigReader {
     Unsupported("normalizer \"" + type + "\"");
   }
 
-  std::u32string CodePoints(const std::string& utf8) const {
-    const std::u16string units = utf::Utf8ToUtf16(utf8);
-    std::u32string out;
-    for (size_t i = 0; i < units.size();) {
-      size_t n;
-      out.push_back(utf::DecodeUtf16(units, i, &n));
-      i += n;
-    }
-    return out;
-  }
-
   // A Replace or Split pattern: {"String": "..."} or {"Regex": "..."}.
   std::unique_ptr<Regex> Pattern(const json::Value& pattern, const std::string& where) const {
     if (const json::Value* literal = pattern.find("String")) {
-      return Regex::Literal(CodePoints(String(*literal, where + " pattern")));
+      return Regex::Literal(utf::Utf8ToCodePoints(String(*literal, where + " pattern")));
     }
     if (const json::Value* regex = pattern.find("Regex")) {
       const std::string text = String(*regex, where + " pattern");
@@ -226,8 +215,8 @@ class ConfigReader {
 
   std::unique_ptr<PreTokenizerStep> OtherPreTokenizer(const std::string& type, const json::Value& value) const {
     if (type == "Metaspace") {
-      const std::u32string replacement =
-          CodePoints(String(Member(value, "replacement", "pre_tokenizer Metaspace"), "pre_tokenizer Metaspace.replacement"));
+      const std::u32string replacement = utf::Utf8ToCodePoints(
+          String(Member(value, "replacement", "pre_tokenizer Metaspace"), "pre_tokenizer Metaspace.replacement"));
       if (replacement.size() != 1) Fail("pre_tokenizer Metaspace.replacement must be one character");
       const std::string scheme = OptionalString(value, "prepend_scheme", "always", "pre_tokenizer Metaspace");
       PrependScheme prepend = PrependScheme::kAlways;

@@ -347,13 +347,7 @@ Regex::Regex() = default;
 Regex::~Regex() = default;
 
 std::unique_ptr<Regex> Regex::Compile(std::string_view pattern, RegexSyntax syntax, std::string* error) {
-  const std::u16string units = utf::Utf8ToUtf16(pattern);
-  std::u32string code_points;
-  for (size_t i = 0; i < units.size();) {
-    size_t n;
-    code_points.push_back(utf::DecodeUtf16(units, i, &n));
-    i += n;
-  }
+  const std::u32string code_points = utf::Utf8ToCodePoints(pattern);
   Parser parser(code_points, syntax);
   std::unique_ptr<Node> root = parser.Parse();
   if (!root) {

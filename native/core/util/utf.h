@@ -130,4 +130,20 @@ inline std::u16string Utf8ToUtf16(std::string_view text, std::vector<uint32_t>* 
   return out;
 }
 
+// Appends the code points of `text` to *out, a lone surrogate as U+FFFD (DecodeUtf16).
+inline void AppendCodePoints(std::u16string_view text, std::u32string* out) {
+  for (size_t i = 0; i < text.size();) {
+    size_t units;
+    out->push_back(DecodeUtf16(text, i, &units));
+    i += units;
+  }
+}
+
+// The code points of UTF-8 `text`, each invalid byte as U+FFFD (Utf8ToUtf16).
+inline std::u32string Utf8ToCodePoints(std::string_view text) {
+  std::u32string out;
+  AppendCodePoints(Utf8ToUtf16(text), &out);
+  return out;
+}
+
 }  // namespace nn::utf
