@@ -1,10 +1,12 @@
-// Module entry: registers NativeModel, NativeTokenizer, loadModel (async) and sentences for each JS environment.
+// Module entry: registers NativeModel, NativeTokenizer, loadModel (async), sentences, rules and redaction functions
+// for each JS environment.
 #include <napi.h>
 
 #include "addon/addon_data.h"
 #include "addon/convert.h"
 #include "addon/model_wrap.h"
 #include "addon/planted_faults.h"
+#include "addon/redaction_wrap.h"
 #include "addon/rules_wrap.h"
 #include "addon/segmentation_wrap.h"
 #include "addon/tokenizer_wrap.h"
@@ -38,6 +40,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sentences", Napi::Function::New(env, Sentences, "sentences"));
   exports.Set("loadRules", Napi::Function::New(env, LoadRules, "loadRules"));
   exports.Set("rulesInfo", Napi::Function::New(env, RulesInfo, "rulesInfo"));
+  exports.Set("newPseudonyms", Napi::Function::New(env, NewPseudonyms, "newPseudonyms"));
+  exports.Set("pseudonymEntries", Napi::Function::New(env, PseudonymEntries, "pseudonymEntries"));
+  exports.Set("restore", Napi::Function::New(env, Restore, "restore"));
+  exports.Set("operatorNames", Napi::Function::New(env, OperatorNames, "operatorNames"));
   ExportPlantedFaults(env, exports);
   return exports;
 }

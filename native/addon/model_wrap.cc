@@ -2,6 +2,7 @@
 
 #include "addon/addon_data.h"
 #include "addon/convert.h"
+#include "addon/redaction_wrap.h"
 #include "addon/rules_wrap.h"
 #include "addon/workers.h"
 
@@ -82,6 +83,7 @@ Napi::Value ModelWrap::Extract(const Napi::CallbackInfo& info) {
   auto request = std::make_unique<ExtractRequest>();
   request->options = ToExtractOptions(info.Length() >= 2 ? info[1] : env.Undefined());
   request->rules = ToRuleSet(info.Length() >= 3 ? info[2] : env.Undefined());  // held by the call
+  request->redaction = ToRedactionPolicy(info.Length() >= 4 ? info[3] : env.Undefined());
   const Napi::Value input = info.Length() >= 1 ? info[0] : env.Undefined();
   if (input.IsObject() && !input.IsArray()) {
     ReadUtf8Texts(input.As<Napi::Object>(), request.get());

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "addon/convert.h"
+#include "addon/redaction_wrap.h"
 
 namespace nn::addon {
 
@@ -96,6 +97,7 @@ Napi::Object ColumnsToObject(Napi::Env env, ExtractRequest& request, bool labels
     for (size_t i = 0; i < request.label_names.size(); ++i) names.Set(static_cast<uint32_t>(i), request.label_names[i]);
     out.Set("labelNames", names);
   }
+  if (request.redaction) out.Set("redacted", RedactedToObject(env, std::move(request.redacted)));
   return out;
 }
 

@@ -129,6 +129,7 @@ void Engine::Submit(std::unique_ptr<ExtractRequest> request, Done done) {
     part->first_text = begin;
     part->request.options = whole.options;
     part->request.rules = whole.rules;
+    part->request.redaction = whole.redaction;
     if (utf8) {
       const uint32_t from = whole.utf8_bounds[begin];
       part->request.utf8 = whole.utf8.substr(from, whole.utf8_bounds[end] - from);
@@ -218,6 +219,14 @@ void Engine::FinishCall(Call* call) {
   }
   EntityColumns& result = call->request->result;
   call->request->label_names = call->parts.front()->request.label_names;  // every part bound the same rules
+  if (call->request->redaction) {
+    try {
+      RedactParts(*call);
+    } catch (...) {
+      call->done(nullptr, ErrorFromException(std::current_exception()));
+      return;
+    }
+  }
   if (call->parts.size() == 1) {
     result = std::move(call->parts.front()->request.result);
   } else {
@@ -228,6 +237,25 @@ void Engine::FinishCall(Call* call) {
   }
   call->parts.clear();
   call->done(std::move(call->request), std::nullopt);
+}
+
+// The parts' texts in call order, so pseudonyms are numbered as the caller reads the texts.
+void Engine::RedactParts(Call& call) const {
+  ExtractRequest& request = *call.request;
+  const std::vector<std::string>& names = request.rules ? request.label_names : model_->labels().types();
+  redaction::Redactor redactor(*request.redaction, names);
+  std::vector<Entity> entities;
+  for (const std::unique_ptr<Part>& part : call.parts) {
+    const EntityColumns& found = part->request.result;
+    for (size_t t = 0; t < found.text_count(); ++t) {
+      entities.clear();
+      for (uint32_t k = found.offsets[t]; k < found.offsets[t + 1]; ++k) {
+        entities.push_back(Entity{found.starts[k], found.ends[k], found.labels[k], found.scores[k], found.tokens[k],
+                                  found.sources.empty() ? 0 : found.sources[k], found.ids.empty() ? -1 : found.ids[k]});
+      }
+      redactor.Redact(part->request.texts[t], entities, &request.redacted);
+    }
+  }
 }
 
 // ----- the runner

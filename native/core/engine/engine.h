@@ -85,6 +85,8 @@ class Engine {
   void WindowDone(Part* part);
   void FinishPart(Part* part);
   void FinishCall(Call* call);
+  // With a redaction policy: rewrites the call's texts, part by part in call order, into its request's `redacted`.
+  void RedactParts(Call& call) const;
 
   // The runner: rounds of batches.
   void RunnerLoop();

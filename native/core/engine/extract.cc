@@ -172,6 +172,13 @@ ExtractJob::ExtractJob(const Model& model, ExtractRequest* request, size_t first
     throw Error(ErrorCode::kInvalidArgument,
                 "rules need entities with types; aggregation 'none' gives tagged tokens, so use another aggregation");
   }
+  if (request->redaction && model.head().LabelsAreTags(request->options.head)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "redaction needs entities with types; aggregation 'none' gives tagged tokens, so use another aggregation");
+  }
+  if (request->redaction && !request->utf8_bounds.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "redaction takes texts as strings, not UTF-8 bytes");
+  }
   if (request->options.segment) {
     s.sentences.emplace();
     SplitIntoSentences(request->texts, *request->options.segment, &*s.sentences);

@@ -11,6 +11,8 @@
 #include "core/decode/head.h"
 #include "core/engine/batcher.h"
 #include "core/model.h"
+#include "core/redaction/policy.h"
+#include "core/redaction/redactor.h"
 #include "core/rules/rule_set.h"
 #include "core/segmentation/sentences.h"
 
@@ -43,9 +45,13 @@ struct ExtractRequest {
   // Run after the model on each text (core/rules/rule_set.h); held for the whole call, so swapping a model's rules
   // never changes a call already made. Null: none.
   std::shared_ptr<const rules::RuleSet> rules;
+  // Set: after the model and the rules, each text is rewritten by this policy (core/redaction/redactor.h) into
+  // `redacted`, once the whole call is done, in text order (pseudonyms are numbered in that order). String input only.
+  std::shared_ptr<const redaction::Policy> redaction;
   EntityColumns result;
   // With rules: the label names result.labels index (the model's types, then the rules' own labels).
   std::vector<std::string> label_names;
+  redaction::RedactedTexts redacted;
 };
 
 // One request's texts cut into model windows. Windows may be decoded in any order and from any thread (each

@@ -130,6 +130,18 @@ inline std::u16string Utf8ToUtf16(std::string_view text, std::vector<uint32_t>* 
   return out;
 }
 
+// Converts UTF-16 to UTF-8, a lone surrogate as U+FFFD (DecodeUtf16).
+inline std::string Utf16ToUtf8(std::u16string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t units;
+    AppendUtf8(DecodeUtf16(text, i, &units), &out);
+    i += units;
+  }
+  return out;
+}
+
 // Appends the code points of `text` to *out, a lone surrogate as U+FFFD (DecodeUtf16).
 inline void AppendCodePoints(std::u16string_view text, std::u32string* out) {
   for (size_t i = 0; i < text.size();) {
