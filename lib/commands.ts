@@ -136,6 +136,10 @@ const ARG_OF_TYPE: Record<OptionSpec['type'], string> = {
   choice: 'NAME',
   strings: 'A,B',
   rules: 'FILE',
+  operators: 'LABEL=OP',
+  scores: 'LABEL=X,...',
+  keys: '',
+  pseudonyms: 'SCOPE',
 };
 
 /** The help of `command`: its synopsis, what it does, and every flag, options with their defaults. */
@@ -159,18 +163,33 @@ export function usageOf(command: CommandName): string {
 }
 
 /** The value of an option flag, checked by the table: a wrong one is a UsageError naming the flag and the range. */
-function fromFlag({ name, spec, cli }: FlaggedOption, raw: string | boolean): unknown {
+function fromFlag({ name, spec, cli }: FlaggedOption, raw: string | boolean | string[]): unknown {
   let value: unknown = raw;
-  if (typeof raw === 'string' && (spec.type === 'integer' || spec.type === 'number')) {
-    value = raw.trim() === '' ? Number.NaN : Number(raw);
-  } else if (typeof raw === 'string' && spec.type === 'strings') {
-    value = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  }
+  // LABEL=VALUE pairs: repeated flags (operators) or one comma-separated list (scores).
+  const pairs = (items: string[]) =>
+    Object.fromEntries(
+      items.map((item) => {
+        const equals = item.indexOf('=');
+        if (equals <= 0) throw new NerError('ERR_INVALID_ARGUMENT', `'${item}' is not LABEL=VALUE`);
+        return [item.slice(0, equals).trim(), item.slice(equals + 1)];
+      }),
+    );
   try {
+    if (typeof raw === 'string' && (spec.type === 'integer' || spec.type === 'number')) {
+      value = raw.trim() === '' ? Number.NaN : Number(raw);
+    } else if (typeof raw === 'string' && spec.type === 'strings') {
+      value = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    } else if (spec.type === 'operators') {
+      value = pairs(Array.isArray(raw) ? raw : [String(raw)]);
+    } else if (typeof raw === 'string' && spec.type === 'scores') {
+      const scores = pairs(raw.split(',').filter((s) => s.trim() !== ''));
+      value = Object.fromEntries(Object.entries(scores).map(([label, x]) => [label, x.trim() === '' ? Number.NaN : Number(x)]));
+    }
     return checkValue(spec, name, value);
   } catch (error) {
     if (error instanceof TypeError || error instanceof NerError) {
-      throw new UsageError(`${cli.flag} needs ${describeValue(spec)}, got '${raw}'`);
+      const why = spec.type === 'operators' ? `: ${error.message}` : '';
+      throw new UsageError(`${cli.flag} needs ${describeValue(spec)}, got '${raw}'${why}`);
     }
     throw error;
   }
@@ -196,12 +215,14 @@ export interface CommandLine {
 export function parseCommandLine(command: CommandName, args: string[]): CommandLine | { help: true } {
   const spec = COMMANDS[command];
   const flagged = flaggedOptions(command);
-  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     model: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   };
   for (const [flag, { type }] of Object.entries({ ...spec.first, ...spec.last })) config[flag] = { type };
-  for (const { spec: option, cli } of flagged) config[cli.flag.slice(2)] = { type: option.type === 'boolean' ? 'boolean' : 'string' };
+  for (const { spec: option, cli } of flagged) {
+    config[cli.flag.slice(2)] = { type: option.type === 'boolean' ? 'boolean' : 'string', multiple: option.type === 'operators' };
+  }
   const { values, positionals } = parseArgs({ args, options: config, allowPositionals: spec.positionals, strict: true });
   if (values.help) return { help: true };
   if (typeof values.model !== 'string' || values.model === '') throw new UsageError('--model DIR is required');
@@ -210,7 +231,7 @@ export function parseCommandLine(command: CommandName, args: string[]): CommandL
   for (const option of flagged) {
     const raw = values[option.cli.flag.slice(2)];
     if (raw === undefined) continue;
-    (options[option.scope] as Record<string, unknown>)[option.name] = fromFlag(option, raw as string | boolean);
+    (options[option.scope] as Record<string, unknown>)[option.name] = fromFlag(option, raw as string | boolean | string[]);
   }
   const flags: CommandLine['flags'] = {};
   for (const flag of Object.keys({ ...spec.first, ...spec.last })) flags[flag] = values[flag] as string | boolean | undefined;

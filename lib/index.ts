@@ -1,9 +1,29 @@
-export { NativeNer, packUtf8, type Entity, type EntityColumns, type EngineStats, type ModelInfo, type Utf8Texts } from './ner';
+export {
+  NativeNer,
+  packUtf8,
+  type Entity,
+  type EntityColumns,
+  type EngineStats,
+  type ModelInfo,
+  type RedactStreamResult,
+  type Utf8Texts,
+} from './ner';
+export {
+  PseudonymMap,
+  readKeyFile,
+  restore,
+  type Operator,
+  type OperatorName,
+  type RedactedText,
+  type Redaction,
+  type RedactionKeys,
+} from './redaction';
 export { Tokenizer, type TokenizedText } from './tokenizer';
 export { sentences, type Sentence, type SentenceOptions } from './segmentation';
 export { NerError, type NerErrorCode } from './errors';
 export { Rules, loadRules, type RulesDocument, type RulesInput } from './rules';
-export type { Aggregation, ExtractOptions, ModelOptions } from './options';
+export type { Aggregation, ExtractOptions, ModelOptions, RedactOptions, RedactStreamOptions } from './options';
+export { parseOperator } from './options';
 export type { ModelHead, SpanMode } from './options';
 export * from './eval';
 export { extractStream, readTexts, type StreamOptions, type StreamResult } from './stream';

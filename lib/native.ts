@@ -42,6 +42,36 @@ export interface NativeColumns {
   sources?: Int32Array;
   ids?: Int32Array;
   labelNames?: string[];
+  /** With a redaction policy only: the rewritten texts and their items. */
+  redacted?: NativeRedacted;
+}
+
+/** Rewritten texts and their items, flattened: text i owns items offsets[i] .. offsets[i+1]. */
+export interface NativeRedacted {
+  texts: string[];
+  offsets: Uint32Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  newStarts: Uint32Array;
+  newEnds: Uint32Array;
+  /** Indices into the same label names as the entities' labels. */
+  labels: Int32Array;
+  /** Indices into operatorNames(). */
+  operators: Uint8Array;
+  scores: Float32Array;
+  sources: Int32Array;
+}
+
+/** A redaction policy as the binding reads it: built by lib/redaction.ts from checked options. */
+export interface NativeRedactionPolicy {
+  /** Label '*': every label not listed. */
+  operators: { label: string; type: string; with?: string; char?: string; keepLast?: number; length?: number }[];
+  minScores: { label: string; min: number }[];
+  allow: string[];
+  hashKey?: Uint8Array;
+  encryptKey?: Uint8Array;
+  /** 'text', 'call', or a handle from newPseudonyms. */
+  pseudonyms: unknown;
 }
 
 /** Extract options as the binding reads them: checked by lib/options.ts, whose ranges the binding trusts. */
@@ -84,6 +114,7 @@ export interface NativeModel {
     texts: string[] | { utf8: Uint8Array; offsets: Uint32Array },
     options?: NativeExtractOptions,
     rules?: unknown,
+    redaction?: NativeRedactionPolicy,
   ): Promise<NativeColumns>;
   tokenize(text: string, addSpecialTokens?: boolean): NativeEncoding;
   info(): NativeModelInfo;
@@ -108,6 +139,13 @@ interface Binding {
   /** Builds a rule set on a worker thread: kind 'file' (text is a path) or 'json' (text is the document). */
   loadRules(kind: 'file' | 'json', text: string, source: string): Promise<unknown>;
   rulesInfo(handle: unknown): { sourceNames: string[]; idNames: string[]; labels: string[]; phraseCount: number };
+  /** A pseudonym table continuing [label, values in number order] entries. */
+  newPseudonyms(entries?: [string, string[]][]): unknown;
+  pseudonymEntries(handle: unknown): [string, string[]][];
+  /** Puts back the values of a text's encrypt placeholders. */
+  restore(text: string, key: Uint8Array): string;
+  /** The operators' names, as NativeRedacted.operators index them. */
+  operatorNames(): string[];
 }
 
 const packageRoot = join(__dirname, '..');

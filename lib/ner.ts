@@ -9,11 +9,14 @@ import {
   type NativeModel,
   type NativeModelInfo,
   type NativeModelParams,
+  type NativeRedactionPolicy,
   type NativeStats,
 } from './native';
 import {
   checkBoolean,
   checkExtractOptions,
+  checkRedactOptions,
+  checkStreamOptions,
   checkModelOptions,
   checkOptionsForHead,
   checkSentenceOptions,
@@ -21,11 +24,14 @@ import {
   type LoadOptions,
   type ModelHead,
   type ModelOptions,
+  type RedactOptions,
+  type RedactStreamOptions,
   type SentenceOptions,
   type StreamOptions,
 } from './options';
+import { PseudonymMap, toNativePolicy, toRedactedTexts, type RedactedText, type Redaction } from './redaction';
 import { Rules, rulesHandle, type RulesInput } from './rules';
-import { extractStream, type StreamResult } from './stream';
+import { extractStream, streamInChunks, type StreamResult } from './stream';
 import { sentences, type Sentence } from './segmentation';
 import { toTokenizedText, type TokenizedText } from './tokenizer';
 
@@ -49,6 +55,13 @@ export interface Entity {
   source?: string;
   /** With rules only: the canonical id of the phrase that found it, when it has one. */
   id?: string;
+}
+
+/** One text of redactStream: its position in the input, the redacted text and what was replaced. */
+export interface RedactStreamResult {
+  index: number;
+  text: string;
+  items: Redaction[];
 }
 
 /** What ner.stats() returns; every field a plain number. */
@@ -261,10 +274,50 @@ export class NativeNer {
     return out;
   }
 
-  /** Checks options, runs the native extract and names the label table its label ids index. */
+  /**
+   * Rewrites each text's entities (and, with rules, rule matches) by the options' operators, after the model and
+   * the rules, on the engine's threads (docs/api.md "Redaction"). Overlapping detections are rewritten once, as their
+   * outermost; each result lists what was replaced, with offsets in both texts.
+   */
+  redact(texts: string[], options?: RedactOptions): Promise<RedactedText[]>;
+  /** The redaction of one text. */
+  redact(text: string, options?: RedactOptions): Promise<RedactedText>;
+  async redact(input: string | string[], options?: RedactOptions): Promise<RedactedText[] | RedactedText> {
+    const single = typeof input === 'string';
+    const texts = single ? [input] : readTextArray(input);
+    const result = await this.redactTexts(texts, options);
+    return single ? result[0] : result;
+  }
+
+  /**
+   * Streams the redaction of every text of `source`, in input order, with extractStream's bounded memory. With
+   * pseudonyms 'call', one numbering runs through the whole stream (the same value keeps its number; numbers follow
+   * the order chunks are processed in).
+   */
+  redactStream(source: Iterable<string> | AsyncIterable<string>, options: RedactStreamOptions = {}): AsyncGenerator<RedactStreamResult> {
+    const { chunkSize, concurrency, extract: rest } = checkStreamOptions(options);
+    const streamPseudonyms = rest.pseudonyms === 'call' ? new PseudonymMap() : undefined;
+    const chunks = streamInChunks(source, { chunkSize, concurrency }, (texts) => this.redactTexts(texts, rest, streamPseudonyms));
+    return (async function* () {
+      for await (const { index, result } of chunks) yield { index, text: result.text, items: result.items };
+    })();
+  }
+
+  private async redactTexts(texts: string[], options: RedactOptions | undefined, streamPseudonyms?: PseudonymMap): Promise<RedactedText[]> {
+    const { extract, redact } = checkRedactOptions(options);
+    const { columns, labelNames, rules } = await this.run(texts, extract, (known) => toNativePolicy(redact, known, streamPseudonyms));
+    if (!columns.redacted) throw new NerError('ERR_INTERNAL', 'the binding returned no redaction');
+    return toRedactedTexts(texts, columns.redacted, labelNames, rules, redact.includeOriginal ?? false);
+  }
+
+  /**
+   * Checks options, runs the native extract and names the label table its label ids index. `policyFor`, given the
+   * labels the model and the call's rules can give, makes the call a redaction.
+   */
   private async run(
     input: string[] | Utf8Texts,
     options: ExtractOptions | undefined,
+    policyFor?: (known: readonly string[]) => NativeRedactionPolicy,
   ): Promise<{ columns: NativeColumns; labelNames: readonly string[]; rules: Rules | undefined }> {
     const { rules: callRules, ...given } = checkExtractOptions(options);
     checkOptionsForHead(given, this.info.head, 'extract option');
@@ -279,8 +332,9 @@ export class NativeNer {
         `unknown entity type ${unknownLabels.join(', ')} in labels; this model${rules ? ' and its rules have' : ' has'} ${known.join(', ')}`,
       );
     }
+    const policy = policyFor?.(known);
     const native = this.requireNative();
-    const work = callNative(() => native.extract(input, merged, rules ? rulesHandle(rules) : undefined));
+    const work = callNative(() => native.extract(input, merged, rules ? rulesHandle(rules) : undefined, policy));
     this.track(work);
     let columns: NativeColumns;
     try {

@@ -5,13 +5,14 @@
 // layer only asserts types and trusts these ranges. A new option is one entry here.
 import { availableParallelism } from 'node:os';
 import { NerError } from './errors';
+import type { Operator, OperatorName, OperatorObject, PseudonymMap, RedactionKeys } from './redaction';
 import type { RulesInput } from './rules';
 
 /** What a model's output holds: one score per token and tag, or one per span of subwords and type. */
 export type ModelHead = 'token' | 'span';
 
-/** Where an option is given: extract calls (and model defaults), model loads, extractStream, createService. */
-export type OptionScope = 'extract' | 'model' | 'stream' | 'serve';
+/** Where an option is given: extract calls (and model defaults), model loads, extractStream, createService, redact calls. */
+export type OptionScope = 'extract' | 'model' | 'stream' | 'serve' | 'redact';
 
 /** How an option appears on the command line. */
 export interface OptionFlag {
@@ -84,7 +85,41 @@ export interface RulesSpec extends SpecBase {
   type: 'rules';
 }
 
-export type OptionSpec = IntegerSpec | NumberSpec | BooleanSpec | StringSpec | ChoiceSpec | StringListSpec | RulesSpec;
+/**
+ * Redaction operators by label ('*': every label not listed), each an operator name or an object (lib/redaction.ts
+ * Operator); on the command line, repeated LABEL=OP flags in the short form ('mask:#:4', 'hash:12', 'replace:X').
+ */
+export interface OperatorsSpec extends SpecBase {
+  type: 'operators';
+}
+
+/** A number from 0 to 1 per label; on the command line LABEL=X,LABEL=X. */
+export interface ScoresSpec extends SpecBase {
+  type: 'scores';
+}
+
+/** Keys of the keyed operators: { hash?: Uint8Array, encrypt?: Uint8Array }, never strings; no flag (key files). */
+export interface KeysSpec extends SpecBase {
+  type: 'keys';
+}
+
+/** 'text', 'call', or a PseudonymMap (lib/redaction.ts) the caller keeps across calls. */
+export interface PseudonymsSpec extends SpecBase {
+  type: 'pseudonyms';
+}
+
+export type OptionSpec =
+  | IntegerSpec
+  | NumberSpec
+  | BooleanSpec
+  | StringSpec
+  | ChoiceSpec
+  | StringListSpec
+  | RulesSpec
+  | OperatorsSpec
+  | ScoresSpec
+  | KeysSpec
+  | PseudonymsSpec;
 
 const INT32_MAX = 2 ** 31 - 1;
 const HOUR_MS = 3_600_000;
@@ -360,6 +395,43 @@ export const OPTIONS = {
       cli: { flag: '--shutdown-grace-ms', help: 'ms requests in flight get on SIGTERM/SIGINT' },
     },
   },
+
+  /** redact()'s own, beside extract's (docs/api.md "Redaction"). */
+  redact: {
+    /**
+     * How each label's detections are rewritten: by label, '*' for every label not listed; an operator name or
+     * object: 'replace' (`<LABEL>`, or { type: 'replace', with }), 'mask' ({ char: '*', keepLast: 0 }), 'remove',
+     * 'hash' (`<LABEL:hex>`, HMAC-SHA256 under keys.hash; { length: 16 } hex digits, 8 to 64), 'pseudonym'
+     * (`<LABEL_1>`, numbered per value), 'encrypt' (`<LABEL:enc:token>`, AES-256-GCM under keys.encrypt; restore()
+     * reverses it), 'keep'. Default: replace for every label.
+     */
+    operators: {
+      type: 'operators',
+      defaultText: "{ '*': 'replace' }",
+      cli: {
+        flag: '--operator',
+        arg: 'LABEL=OP',
+        help: 'how to rewrite LABEL (repeatable; * for the rest): replace[:TEXT], mask[:CHAR[:N]], remove, hash[:DIGITS], pseudonym, encrypt, keep',
+      },
+    },
+    /** Per label, the score a detection needs to be rewritten (0 to 1); below it the text stays. Default: none. */
+    minScores: { type: 'scores', defaultText: 'none', cli: { flag: '--min-scores', arg: 'LABEL=X,...', help: 'per-label minimum scores to rewrite' } },
+    /** Values never rewritten, whatever found them (exact match of the detected text). Default: none. */
+    allow: { type: 'strings', defaultText: 'none', cli: { flag: '--allow', help: 'values never rewritten (exact match)' } },
+    /** Keys of the keyed operators: hash (HMAC key, at least 32 bytes) and encrypt (AES-256 key, 32 bytes). Never generated. */
+    keys: { type: 'keys', defaultText: 'none' },
+    /**
+     * How far pseudonym numbers reach: 'text' (they restart in each text), 'call' (one numbering for the call's texts,
+     * in order; for redactStream, the whole stream), or a PseudonymMap kept across calls. Default 'text'.
+     */
+    pseudonyms: {
+      type: 'pseudonyms',
+      default: 'text',
+      cli: { flag: '--pseudonyms', arg: 'SCOPE', help: 'text (numbers restart per text) or call (one numbering for all input)' },
+    },
+    /** Items carry `original`, the value they replaced. Default false: results hold no detected values. */
+    includeOriginal: { type: 'boolean', default: false },
+  },
 } as const satisfies { [S in OptionScope]: Record<string, OptionSpec> };
 
 // ---- Types, from the table ----
@@ -382,7 +454,15 @@ type ValueOf<T> = T extends { type: 'integer' | 'number' }
           ? string[]
           : T extends { type: 'rules' }
             ? RulesInput
-            : never;
+            : T extends { type: 'operators' }
+              ? Record<string, Operator>
+              : T extends { type: 'scores' }
+                ? Record<string, number>
+                : T extends { type: 'keys' }
+                  ? RedactionKeys
+                  : T extends { type: 'pseudonyms' }
+                    ? 'text' | 'call' | PseudonymMap
+                    : never;
 
 /** The value of option `name` of `scope`. */
 export type OptionValue<S extends OptionScope, K extends OptionName<S>> = ValueOf<Table[S][K]>;
@@ -401,6 +481,12 @@ export interface ModelOptions extends ExtractOptions, LoadOptions {}
 
 /** extractStream's options: its own and extract's. */
 export interface StreamOptions extends ExtractOptions, OptionValues<'stream'> {}
+
+/** redact()'s options: its own and extract's. */
+export interface RedactOptions extends ExtractOptions, OptionValues<'redact'> {}
+
+/** redactStream()'s options: its own, extract's and extractStream's. */
+export interface RedactStreamOptions extends RedactOptions, OptionValues<'stream'> {}
 
 /** Limits of the service; SERVE_LIMITS holds each one's default, accepted range and `native-ner serve` flag. */
 export interface ServeOptions extends OptionValues<'serve'> {}
@@ -427,7 +513,9 @@ export type LineBreaks = OptionValue<'extract', 'lineBreaks'>;
 
 // ModelOptions and StreamOptions merge two groups: a name in both would be one field with two meanings.
 type Overlap<A extends OptionScope, B extends OptionScope> = Extract<OptionName<A>, OptionName<B>>;
-const noSharedNames: [Overlap<'extract', 'model'>, Overlap<'extract', 'stream'>] extends [never, never] ? true : never = true;
+const noSharedNames: [Overlap<'extract', 'model'>, Overlap<'extract', 'stream'>, Overlap<'extract', 'redact'>] extends [never, never, never]
+  ? true
+  : never = true;
 void noSharedNames;
 
 /** The names of `scope`'s options, in table order. */
@@ -535,6 +623,14 @@ export function describeValue(spec: OptionSpec): string {
       return 'a list of strings';
     case 'rules':
       return 'a rules file path, a rules object or Rules';
+    case 'operators':
+      return `LABEL=OP with OP one of ${OPERATOR_FORMS}`;
+    case 'scores':
+      return 'LABEL=X pairs with X from 0 to 1';
+    case 'keys':
+      return '{ hash?: Uint8Array, encrypt?: Uint8Array }';
+    case 'pseudonyms':
+      return "'text', 'call' or a PseudonymMap";
   }
 }
 
@@ -572,7 +668,132 @@ export function checkValue(spec: OptionSpec, name: string, value: unknown): unkn
         throw new TypeError(`${name} must be a rules file path, a rules object or Rules`);
       }
       return value;
+    case 'operators':
+      return checkOperators(value, name);
+    case 'scores':
+      return checkScores(value, name);
+    case 'keys':
+      return checkKeys(value, name);
+    case 'pseudonyms':
+      if (value === undefined || value === 'text' || value === 'call') return value;
+      if (typeof value === 'string') throw new NerError('ERR_INVALID_ARGUMENT', `unknown ${name} '${value}'; expected text, call or a PseudonymMap`);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new TypeError(`${name} must be 'text', 'call' or a PseudonymMap`);
+      }
+      return value;  // redact() checks that it is a PseudonymMap
   }
+}
+
+// ---- Redaction operators, scores and keys ----
+
+const OPERATOR_NAMES: readonly OperatorName[] = ['replace', 'mask', 'remove', 'hash', 'pseudonym', 'encrypt', 'keep'];
+const OPERATOR_FORMS = 'replace[:TEXT], mask[:CHAR[:N]], remove, hash[:DIGITS], pseudonym, encrypt, keep';
+const HASH_DIGITS = { min: 8, max: 64 };
+
+/** A plain object (not an array, not null); `what` says what it must be. */
+function checkRecord(value: unknown, name: string, what: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${name} must be ${what}`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * An operator from its short form, as flags and configuration files write it: 'mask', 'mask:#', 'mask:#:4',
+ * 'replace:[gone]' (the rest of the text is the replacement), 'hash:12'. Errors name `name`.
+ */
+export function parseOperator(text: string, name = 'operator'): OperatorObject {
+  const colon = text.indexOf(':');
+  const type = colon < 0 ? text : text.slice(0, colon);
+  const rest = colon < 0 ? undefined : text.slice(colon + 1);
+  const bad = () => new NerError('ERR_INVALID_ARGUMENT', `${name} '${text}' is not an operator; expected one of ${OPERATOR_FORMS}`);
+  if (!(OPERATOR_NAMES as readonly string[]).includes(type)) throw bad();
+  if (rest === undefined) return checkOperator({ type }, name);
+  switch (type) {
+    case 'replace':
+      return checkOperator({ type, with: rest }, name);
+    case 'hash':
+      if (!/^\d+$/.test(rest)) throw bad();
+      return checkOperator({ type, length: Number(rest) }, name);
+    case 'mask': {
+      if ([...rest].length === 1) return checkOperator({ type, char: rest }, name);
+      const last = rest.lastIndexOf(':');
+      if (last < 0 || !/^\d+$/.test(rest.slice(last + 1))) throw bad();
+      return checkOperator({ type, char: rest.slice(0, last), keepLast: Number(rest.slice(last + 1)) }, name);
+    }
+    default:
+      throw bad();
+  }
+}
+
+/** An operator in its object form, checked: a name alone becomes { type: name }. */
+function checkOperator(value: unknown, name: string): OperatorObject {
+  if (typeof value === 'string') return parseOperator(value, name);
+  const given = checkRecord(value, name, `an operator name or object (${OPERATOR_FORMS})`);
+  const type = checkChoice(given.type, `${name}.type`, OPERATOR_NAMES);
+  if (type === undefined) throw new TypeError(`${name}.type must be one of ${OPERATOR_NAMES.join(', ')}`);
+  const allowed: Record<OperatorName, string[]> = {
+    replace: ['with'],
+    mask: ['char', 'keepLast'],
+    hash: ['length'],
+    remove: [],
+    pseudonym: [],
+    encrypt: [],
+    keep: [],
+  };
+  checkObject(given, `${name} (${type}) field`, ['type', ...allowed[type as OperatorName]]);
+  const out: Record<string, unknown> = { type };
+  if (given.with !== undefined) {
+    if (typeof given.with !== 'string') throw new TypeError(`${name}.with must be a string`);
+    out.with = given.with;
+  }
+  if (given.char !== undefined) {
+    if (typeof given.char !== 'string') throw new TypeError(`${name}.char must be a string`);
+    const chars = [...given.char];
+    const loneSurrogate = chars.length === 1 && chars[0].length === 1 && /[\uD800-\uDFFF]/.test(chars[0]);
+    if (chars.length !== 1 || loneSurrogate) {
+      throw new NerError('ERR_INVALID_ARGUMENT', `${name}.char must be one character, got '${given.char}'`);
+    }
+    out.char = given.char;
+  }
+  const keepLast = checkInteger(given.keepLast, `${name}.keepLast`, 0, INT32_MAX);
+  if (keepLast !== undefined) out.keepLast = keepLast;
+  const length = checkInteger(given.length, `${name}.length`, HASH_DIGITS.min, HASH_DIGITS.max);
+  if (length !== undefined) out.length = length;
+  return out as OperatorObject;
+}
+
+function checkOperators(value: unknown, name: string): Record<string, OperatorObject> | undefined {
+  if (value === undefined) return undefined;
+  const given = checkRecord(value, name, "an object of operators by label ({ PER: 'pseudonym', '*': 'replace' })");
+  return Object.fromEntries(Object.entries(given).map(([label, op]) => [label, checkOperator(op, `${name}.${label}`)]));
+}
+
+function checkScores(value: unknown, name: string): Record<string, number> | undefined {
+  if (value === undefined) return undefined;
+  const given = checkRecord(value, name, 'an object of numbers by label ({ PER: 0.8 })');
+  return Object.fromEntries(
+    Object.entries(given).map(([label, score]) => [label, checkNumber(score, `${name}.${label}`, (n) => n >= 0 && n <= 1, 'from 0 to 1') as number]),
+  );
+}
+
+function checkKeys(value: unknown, name: string): RedactionKeys | undefined {
+  if (value === undefined) return undefined;
+  const given = checkRecord(value, name, '{ hash?: Uint8Array, encrypt?: Uint8Array }');
+  checkObject(given, `${name} field`, ['hash', 'encrypt']);
+  const out: RedactionKeys = {};
+  for (const which of ['hash', 'encrypt'] as const) {
+    const key = given[which];
+    if (key === undefined) continue;
+    if (!(key instanceof Uint8Array)) {
+      throw new TypeError(`${name}.${which} must be a Uint8Array of key bytes (e.g. crypto.randomBytes(32), kept secret); a passphrase is not a key`);
+    }
+    const short = which === 'hash' ? key.length < 32 : key.length !== 32;
+    if (short) {
+      const need = which === 'hash' ? 'at least 32 bytes' : '32 bytes (AES-256)';
+      throw new NerError('ERR_INVALID_ARGUMENT', `${name}.${which} must be ${need}, got ${key.length}`);
+    }
+    out[which] = new Uint8Array(key);  // a copy: a caller zeroing or reusing its buffer cannot change a call
+  }
+  return out;
 }
 
 /** Checks one option of `scope`; undefined when not given. */
@@ -595,6 +816,14 @@ export function checkExtractOptions(value: unknown): ExtractOptions {
   return pick(checkObject(value, 'extract option', EXTRACT_KEYS), 'extract', EXTRACT_KEYS);
 }
 
+const REDACT_KEYS = optionNames('redact');
+
+/** Checks redact() options, extract's and redaction's apart; only the ones given. */
+export function checkRedactOptions(value: unknown): { extract: ExtractOptions; redact: OptionValues<'redact'> } {
+  const given = checkObject(value, 'redact option', [...EXTRACT_KEYS, ...REDACT_KEYS]);
+  return { extract: pick(given, 'extract', EXTRACT_KEYS), redact: pick(given, 'redact', REDACT_KEYS) };
+}
+
 /** The sentence splitter's options (the extract options marked `splitter`), as sentences() takes them. */
 export type SentenceOptions = Pick<ExtractOptions, 'lineBreaks'>;
 const SENTENCE_KEYS = EXTRACT_KEYS.filter((k) => (optionSpec('extract', k) as SpecBase).splitter) as (keyof SentenceOptions)[];
@@ -611,7 +840,9 @@ export function checkModelOptions(value: unknown): { model: LoadOptions; default
 }
 
 /** Checks extractStream's own options and fills in their defaults; the rest are extract's, checked by extract. */
-export function checkStreamOptions(options: StreamOptions): { chunkSize: number; concurrency: number; extract: ExtractOptions } {
+export function checkStreamOptions<T extends StreamOptions>(
+  options: T,
+): { chunkSize: number; concurrency: number; extract: Omit<T, 'chunkSize' | 'concurrency'> } {
   const { chunkSize, concurrency, ...extract } = options;
   return {
     chunkSize: checkOption('stream', 'chunkSize', chunkSize) ?? OPTIONS.stream.chunkSize.default,

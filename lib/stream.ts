@@ -34,17 +34,22 @@ function iteratorOf(source: unknown): AsyncIterator<string> | Iterator<string> {
   throw new TypeError('source must be an iterable or async iterable of strings (an array, a generator, readTexts(file))');
 }
 
+/** How many texts one call takes and how many calls run at once (checked stream options). */
+export interface ChunkLimits {
+  chunkSize: number;
+  concurrency: number;
+}
+
 /**
- * Extracts entities from every text of `source`, yielding them in input order. Beyond the results already taken, at
- * most chunkSize × (concurrency + 1) texts are held: the chunk being handed out and those in flight. The source is
- * read only as results are taken.
+ * Runs `run` over the texts of `source` in chunks, yielding each text with its result in input order. Beyond the
+ * results already taken, at most chunkSize × (concurrency + 1) texts are held: the chunk being handed out and those
+ * in flight. The source is read only as results are taken. extractStream and redactStream are this with their call.
  */
-export async function* extractStream(
-  ner: StreamExtractor,
+export async function* streamInChunks<R>(
   source: Iterable<string> | AsyncIterable<string>,
-  options: StreamOptions = {},
-): AsyncGenerator<StreamResult> {
-  const { chunkSize, concurrency, extract: extractOptions } = checkStreamOptions(options);
+  { chunkSize, concurrency }: ChunkLimits,
+  run: (texts: string[]) => Promise<R[]>,
+): AsyncGenerator<{ index: number; text: string; result: R }> {
   const iterator = iteratorOf(source);
 
   let nextIndex = 0;
@@ -63,14 +68,14 @@ export async function* extractStream(
     return texts;
   };
 
-  // Chunks in flight, oldest first; each resolves to its texts and their entities.
-  const inFlight: Promise<{ first: number; texts: string[]; entities: Entity[][] }>[] = [];
+  // Chunks in flight, oldest first; each resolves to its texts and their results.
+  const inFlight: Promise<{ first: number; texts: string[]; results: R[] }>[] = [];
   const launch = async () => {
     const texts = await readChunk();
     if (texts.length === 0) return false;
     const first = nextIndex;
     nextIndex += texts.length;
-    const work = ner.extract(texts, extractOptions).then((entities) => ({ first, texts, entities }));
+    const work = run(texts).then((results) => ({ first, texts, results }));
     work.catch(() => undefined); // surfaced when awaited in order below
     inFlight.push(work);
     return true;
@@ -79,14 +84,28 @@ export async function* extractStream(
   try {
     while (inFlight.length < concurrency && (await launch()));
     while (inFlight.length > 0) {
-      const { first, texts, entities } = await (inFlight.shift() as (typeof inFlight)[number]);
+      const { first, texts, results } = await (inFlight.shift() as (typeof inFlight)[number]);
       // Start the next chunk before handing these results out, so the model keeps working.
       if (!exhausted) await launch();
-      for (let k = 0; k < texts.length; k++) yield { index: first + k, text: texts[k], entities: entities[k] };
+      for (let k = 0; k < texts.length; k++) yield { index: first + k, text: texts[k], result: results[k] };
     }
   } finally {
     if (!exhausted) await iterator.return?.();
   }
+}
+
+/**
+ * Extracts entities from every text of `source`, yielding them in input order, with bounded memory
+ * (streamInChunks).
+ */
+export async function* extractStream(
+  ner: StreamExtractor,
+  source: Iterable<string> | AsyncIterable<string>,
+  options: StreamOptions = {},
+): AsyncGenerator<StreamResult> {
+  const { chunkSize, concurrency, extract: extractOptions } = checkStreamOptions(options);
+  const chunks = streamInChunks(source, { chunkSize, concurrency }, (texts) => ner.extract(texts, extractOptions));
+  for await (const { index, text, result } of chunks) yield { index, text, entities: result };
 }
 
 /**

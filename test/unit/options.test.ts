@@ -7,6 +7,7 @@ import { flaggedOptions, parseCommandLine, usageOf, UsageError, type CommandName
 import { NerError } from '../../lib/errors';
 import {
   checkExtractOptions,
+  checkRedactOptions,
   checkModelOptions,
   checkOptionsForHead,
   checkServeOptions,
@@ -42,6 +43,8 @@ function check(scope: OptionScope, name: string, value: unknown): unknown {
       return (checkModelOptions(options).model as Record<string, unknown>)[name];
     case 'stream':
       return (checkStreamOptions(options) as unknown as Record<string, unknown>)[name];
+    case 'redact':
+      return (checkRedactOptions(options).redact as Record<string, unknown>)[name];
     case 'serve': {
       const partner =
         name === 'headersTimeoutMs'
@@ -81,6 +84,14 @@ function accepted(spec: OptionSpec): unknown[] {
       return [[], ['PER', 'LOC']];
     case 'rules':
       return ['rules.json']; // rules objects and loaded Rules: test/rules.test.ts (they need the addon)
+    case 'operators': // in their checked (object) form; the short forms: the parseOperator tests below
+      return [{}, { PER: { type: 'mask', char: '#', keepLast: 4 } }, { '*': { type: 'hash', length: 64 } }];
+    case 'scores':
+      return [{}, { PER: 0, LOC: 1 }];
+    case 'keys':
+      return [{}, { hash: new Uint8Array(32), encrypt: new Uint8Array(32) }, { hash: new Uint8Array(64) }];
+    case 'pseudonyms': // and a PseudonymMap: test/redaction.test.ts (it needs the addon)
+      return ['text', 'call'];
   }
 }
 
@@ -108,6 +119,22 @@ function outOfRange(name: string, spec: OptionSpec): [unknown, string][] {
     case 'strings':
     case 'rules':
       return [];
+    case 'operators':
+      return [
+        [{ PER: 'hash:7' }, `${name}.PER.length must be an integer from 8 to 64, got 7`],
+        [{ PER: { type: 'mask', char: 'ab' } }, `${name}.PER.char must be one character, got 'ab'`],
+        [{ PER: 'blur' }, `${name}.PER 'blur' is not an operator; expected one of replace[:TEXT], mask[:CHAR[:N]], remove, hash[:DIGITS], pseudonym, encrypt, keep`],
+        [{ PER: { type: 'remove', with: 'x' } }, `unknown ${name}.PER (remove) field 'with'; known: type`],
+      ];
+    case 'scores':
+      return [[{ PER: 1.5 }, `${name}.PER must be from 0 to 1, got 1.5`]];
+    case 'keys':
+      return [
+        [{ hash: new Uint8Array(31) }, `${name}.hash must be at least 32 bytes, got 31`],
+        [{ encrypt: new Uint8Array(33) }, `${name}.encrypt must be 32 bytes (AES-256), got 33`],
+      ];
+    case 'pseudonyms':
+      return [['nope', `unknown ${name} 'nope'; expected text, call or a PseudonymMap`]];
     case 'string':
       return [['', `${name} must not be empty`]];
     case 'choice':
@@ -130,6 +157,14 @@ function wrongType(spec: OptionSpec): unknown[] {
       return ['PER', [1], null];
     case 'rules':
       return ['', 1, null, ['x']];
+    case 'operators':
+      return ['mask', null, [], { PER: 1 }, { PER: { type: 1 } }];
+    case 'scores':
+      return ['PER=1', null, { PER: '1' }];
+    case 'keys':
+      return ['key', null, { hash: 'a passphrase of more than thirty-two characters' }];
+    case 'pseudonyms':
+      return [1, null, ['text']];
   }
 }
 
@@ -271,6 +306,16 @@ describe('service limits', () => {
 /** The value to write on the command line for `value`, and what parsing it must give. */
 function onCommandLine(spec: OptionSpec, value: unknown): { raw: string[]; parsed: unknown } {
   if (spec.type === 'boolean') return { raw: [], parsed: true };
+  if (spec.type === 'scores') {
+    const entries = Object.entries(value as Record<string, number>);
+    return { raw: entries.length === 0 ? [] : [entries.map(([l, x]) => `${l}=${x}`).join(',')], parsed: value };
+  }
+  if (spec.type === 'operators') {
+    // One LABEL=OP per flag, in the short form.
+    const short = (op: Record<string, unknown>) => [op.type, op.char, op.keepLast, op.length].filter((p) => p !== undefined).join(':');
+    const entries = Object.entries(value as Record<string, Record<string, unknown>>);
+    return { raw: entries.map(([label, op]) => `${label}=${short(op)}`), parsed: value };
+  }
   if (spec.type === 'strings') return { raw: [(value as string[]).join(',')], parsed: value };
   return { raw: [String(value)], parsed: value };
 }
@@ -294,7 +339,9 @@ describe('CLI flags', () => {
     const { command, scope, name, spec, cli } = o;
     for (const value of accepted(spec)) {
       const { raw, parsed } = onCommandLine(spec, value);
-      const line = parseCommandLine(command, ['--model', 'm', cli.flag, ...raw]);
+      if (raw.length === 0 && spec.type !== 'boolean') continue; // nothing to write: none given
+      const args = spec.type === 'boolean' ? [cli.flag] : raw.flatMap((r) => [cli.flag, r]);
+      const line = parseCommandLine(command, ['--model', 'm', ...args]);
       expect(line.help).toBe(false);
       if (line.help) continue;
       expect((line.options[scope] as Record<string, unknown>)[name]).toEqual(parsed);
