@@ -1,4 +1,5 @@
-// The evaluator: dataset readers, strict span metrics, and a runner that scores a model on a dataset.
+// The evaluator: dataset readers, strict span metrics, a runner that scores a model on a dataset, and the PII
+// redaction evaluation (a generated set, its scoring and report).
 export {
   datasetStats,
   toSentence,
@@ -25,3 +26,34 @@ export {
 } from './metrics';
 export { evaluate, predictAll, scoreDataset, type EvaluateOptions, type Evaluation, type Extractor, type RulesEvaluation } from './evaluate';
 export { formatEvaluation } from './report';
+export {
+  DEFAULT_PII_RECORDS,
+  DEFAULT_PII_SEED,
+  fillTemplate,
+  generatePiiSet,
+  namePools,
+  PII_BUILTIN_LABELS,
+  PII_LABELS,
+  PII_MODEL_LABELS,
+  PII_NEGATIVE_KINDS,
+  PII_RULES,
+  PII_TEMPLATES,
+  type NamePools,
+  type PiiNegative,
+  type PiiRecord,
+  type PiiSetOptions,
+  type PiiSpan,
+} from './pii-dataset';
+export { scorePii, uncoveredChars, type PiiExample, type PiiScores, type PiiTypeScore, type RedactedLike, type RedactionSpan } from './pii-score';
+export {
+  checkPiiTargets,
+  evaluatePii,
+  extractRedactor,
+  PII_TARGETS,
+  redactEntities,
+  type PiiEvaluateOptions,
+  type PiiEvaluation,
+  type PiiTargetCheck,
+  type Redactor,
+} from './pii-evaluate';
+export { formatPiiEvaluation } from './pii-report';
