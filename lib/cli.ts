@@ -5,7 +5,19 @@ import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { isCommand, parseCommandLine, USAGE, usageOf, UsageError, type CommandLine, type CommandName } from './commands';
 import { NerError } from './errors';
-import { evaluate, formatEvaluation, readConll, readGenia, type Dataset } from './eval';
+import {
+  DEFAULT_PII_RECORDS,
+  DEFAULT_PII_SEED,
+  evaluate,
+  evaluatePii,
+  formatEvaluation,
+  formatPiiEvaluation,
+  generatePiiSet,
+  namePools,
+  readConll,
+  readGenia,
+  type Dataset,
+} from './eval';
 import { NativeNer } from './ner';
 import { SERVE_LIMITS, type ModelOptions } from './options';
 import type { Rules } from './rules';
@@ -99,8 +111,9 @@ async function extract(args: string[]): Promise<void> {
 async function evalCommand(args: string[]): Promise<void> {
   const line = commandLine('eval', args);
   if (!line) return;
-  const { conll, jsonl, json } = line.flags;
-  if (Boolean(conll) === Boolean(jsonl)) throw new UsageError('give one of --conll FILE or --jsonl FILE');
+  const { conll, jsonl, pii, json } = line.flags;
+  if ([conll, jsonl, pii].filter(Boolean).length !== 1) throw new UsageError('give one of --conll FILE, --jsonl FILE or --pii FILE');
+  if (pii) return evalPii(line, pii as string);
   // The extract options given go to each call, so the report names them.
   const decoding = line.options.extract;
   // Read the data before loading the model, so a wrong path fails at once.
@@ -122,6 +135,30 @@ async function evalCommand(args: string[]): Promise<void> {
     const output = json
       ? JSON.stringify({ model: line.model, modelFile: line.options.model.modelFile, ...evaluation }, null, 2)
       : formatEvaluation(evaluation);
+    process.stdout.write(output + '\n');
+  } finally {
+    await ner.dispose();
+  }
+}
+
+/** eval --pii FILE: the generated PII set (names from FILE's entities) redacted and scored (lib/eval/pii-*.ts). */
+async function evalPii(line: CommandLine, namesFile: string): Promise<void> {
+  const names = namePools(readConll(namesFile));
+  const records = generatePiiSet(names, { records: DEFAULT_PII_RECORDS, seed: DEFAULT_PII_SEED });
+  const ner = await loadModel(line.model, line.options.model);
+  try {
+    const showProgress = process.stderr.isTTY === true;
+    // --rules FILE replaces the default rules (every built-in recognizer).
+    const evaluation = await evaluatePii(ner, records, {
+      ...line.options.extract,
+      onProgress: showProgress ? (done, total) => process.stderr.write(`\r${done}/${total} texts`) : undefined,
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    const rules = line.options.extract.rules === undefined ? 'every built-in recognizer' : `rules ${line.options.extract.rules as string}`;
+    const title = `PII set: ${records.length} texts (seed ${DEFAULT_PII_SEED}, names from ${namesFile}), ${rules}, model ${line.model}`;
+    const output = line.flags.json
+      ? JSON.stringify({ model: line.model, modelFile: line.options.model.modelFile, names: namesFile, seed: DEFAULT_PII_SEED, ...evaluation }, null, 2)
+      : formatPiiEvaluation(evaluation, title);
     process.stdout.write(output + '\n');
   } finally {
     await ner.dispose();

@@ -166,7 +166,7 @@ describe('native-ner eval (CLI)', () => {
   it('asks for exactly one dataset', () => {
     const run = runCli(['eval', '--model', CONLL_MODEL]);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/give one of --conll FILE or --jsonl FILE/);
+    expect(run.stderr).toMatch(/give one of --conll FILE, --jsonl FILE or --pii FILE/);
     expect(run.stderr).toMatch(/Usage: native-ner eval/);
     // The data file is read first, so a wrong path fails before the model loads.
     const args = ['eval', '--model', CONLL_MODEL, '--conll', '/nonexistent/eng.testb'];

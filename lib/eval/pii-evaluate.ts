@@ -1,5 +1,5 @@
 // Runs redaction over the PII set and scores it (pii-score.ts); the targets the checksum-validated types must meet.
-import type { ExtractOptions } from '../options';
+import type { ExtractOptions, RedactOptions } from '../options';
 import type { RulesInput } from '../rules';
 import type { Extractor } from './evaluate';
 import { PII_LABELS, PII_RULES, type PiiRecord } from './pii-dataset';
@@ -7,10 +7,11 @@ import { scorePii, type PiiScores, type RedactedLike, type RedactionSpan } from 
 
 /** What the PII evaluation needs of a model: NativeNer's redact fits, and so does a stand-in. */
 export interface Redactor {
-  redact(texts: string[], options?: ExtractOptions): Promise<RedactedLike[]>;
+  redact(texts: string[], options?: RedactOptions): Promise<RedactedLike[]>;
 }
 
-export interface PiiEvaluateOptions extends Omit<ExtractOptions, 'rules'> {
+/** redact's options (operators, minScores, ... pass through), with the rules defaulting to every built-in. */
+export interface PiiEvaluateOptions extends Omit<RedactOptions, 'rules'> {
   /** Rules for every call: default PII_RULES (every built-in recognizer), loaded once; null for none (stand-ins). */
   rules?: RulesInput | null;
   /** Texts per redact call (default 512). */
@@ -73,8 +74,8 @@ export async function evaluatePii(ner: Redactor, records: readonly PiiRecord[], 
   const rules = given === null ? undefined : await (await import('../rules')).loadRules(given ?? PII_RULES);
   const labels = rest.labels ?? [...PII_LABELS];
   // Options left undefined (a CLI flag not given) are dropped, so they cannot look like options set.
-  const setOptions = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as ExtractOptions;
-  const callOptions: ExtractOptions = { ...setOptions, labels, ...(rules ? { rules } : {}) };
+  const setOptions = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as RedactOptions;
+  const callOptions: RedactOptions = { ...setOptions, labels, ...(rules ? { rules } : {}) };
   const texts = records.map((r) => r.text);
   const redacted: RedactedLike[] = [];
   const started = performance.now();
@@ -123,11 +124,11 @@ export function redactEntities(text: string, entities: readonly RedactionSpan[])
   return { text: rewritten, items: items.map(({ longest, ...item }) => item) };
 }
 
-/** A Redactor over a model's extract (redactEntities on its entities). */
+/** A Redactor over a model's extract (redactEntities on its entities); only extract's options reach the model. */
 export function extractRedactor(ner: Extractor): Redactor {
   return {
     async redact(texts, options) {
-      const entities = await ner.extract(texts, options);
+      const entities = await ner.extract(texts, options as ExtractOptions);
       return texts.map((text, i) => redactEntities(text, entities[i]));
     },
   };
