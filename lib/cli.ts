@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// native-ner command line: `extract` prints one JSON line per text, `eval` scores a model on a labelled dataset, `serve`
-// serves it over HTTP. commands.ts parses the arguments (option flags come from the option table, options.ts).
+// native-ner command line: `extract` prints one JSON line per text, `redact` rewrites the entities of each text, `eval`
+// scores a model on a labelled dataset, `serve` serves it over HTTP. commands.ts parses the arguments (option flags
+// come from the option table, options.ts).
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { isCommand, parseCommandLine, USAGE, usageOf, UsageError, type CommandLine, type CommandName } from './commands';
@@ -20,8 +21,9 @@ import {
 } from './eval';
 import { NativeNer } from './ner';
 import { SERVE_LIMITS, type ModelOptions } from './options';
+import { readKeyFile, type OperatorObject, type RedactionKeys } from './redaction';
 import type { Rules } from './rules';
-import { createRulesReloader, createService, describeRules } from './server';
+import { createRulesReloader, createService, describeRules, KEY_FILE_FLAGS } from './server';
 import { readTexts } from './stream';
 
 const CHUNK = 512;  // texts per extract call: bounds memory for inputs of any size
@@ -33,10 +35,20 @@ async function loadModel(dir: string, options: ModelOptions): Promise<NativeNer>
   return ner;
 }
 
-/** Texts of the arguments: files are read line by line (JSON lines with --jsonl or a .jsonl name), others are texts. */
-async function* textsOf(positionals: string[], jsonl: boolean): AsyncGenerator<string> {
+/**
+ * Texts of the arguments: files are read line by line (JSON lines with --jsonl or a .jsonl name), others are texts.
+ * `formats`, when given, gets each text's format as it is read ('lines' for an argument), so a command can answer
+ * each text in kind.
+ */
+async function* textsOf(positionals: string[], jsonl: boolean, formats?: ('lines' | 'jsonl')[]): AsyncGenerator<string> {
+  const read = async function* (input: Parameters<typeof readTexts>[0], format: 'lines' | 'jsonl') {
+    for await (const text of readTexts(input, format)) {
+      formats?.push(format);
+      yield text;
+    }
+  };
   if (positionals.length === 0) {
-    yield* readTexts(process.stdin, jsonl ? 'jsonl' : 'lines');
+    yield* read(process.stdin, jsonl ? 'jsonl' : 'lines');
     return;
   }
   for (const arg of positionals) {
@@ -46,8 +58,12 @@ async function* textsOf(positionals: string[], jsonl: boolean): AsyncGenerator<s
     } catch {
       isFile = false;
     }
-    if (isFile) yield* readTexts(arg, jsonl || arg.endsWith('.jsonl') ? 'jsonl' : 'lines');
-    else yield arg;
+    if (isFile) {
+      yield* read(arg, jsonl || arg.endsWith('.jsonl') ? 'jsonl' : 'lines');
+    } else {
+      formats?.push('lines');
+      yield arg;
+    }
   }
 }
 
@@ -95,6 +111,69 @@ async function extract(args: string[]): Promise<void> {
     let lines: string[] = [];
     for await (const result of ner.extractStream(textsOf(line.positionals, line.flags.jsonl === true), { chunkSize: CHUNK })) {
       lines.push(JSON.stringify({ text: result.text, entities: result.entities }));
+      if (lines.length >= CHUNK) {
+        await writeOut(lines.join('\n') + '\n');
+        lines = [];
+      }
+      progress.tick(result.index + 1);
+    }
+    if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
+  } finally {
+    progress.end();
+    await ner.dispose();
+  }
+}
+
+/**
+ * The keys of --hash-key and --encrypt-key, read before the model loads; an operator needing a key not
+ * given is a UsageError naming the flag.
+ */
+function keysOf(flags: CommandLine['flags'], operators: Record<string, OperatorObject> = {}): RedactionKeys {
+  const keys: RedactionKeys = {};
+  const hashFile = flags['hash-key'];
+  const encryptFile = flags['encrypt-key'];
+  if (typeof hashFile === 'string') keys.hash = readKeyFile(hashFile);
+  if (typeof encryptFile === 'string') {
+    keys.encrypt = readKeyFile(encryptFile);
+    if (keys.encrypt.length !== 32) {
+      const size = `the key file ${encryptFile} holds ${keys.encrypt.length} bytes`;
+      throw new NerError('ERR_INVALID_ARGUMENT', `${size}; the encrypt key is exactly 32 (e.g. openssl rand -hex 32 > ${encryptFile})`);
+    }
+  }
+  for (const [label, { type }] of Object.entries(operators)) {
+    if ((type === 'hash' || type === 'encrypt') && keys[type] === undefined) {
+      throw new UsageError(`--operator ${label}=${type} needs ${KEY_FILE_FLAGS[type]} FILE`);
+    }
+  }
+  return keys;
+}
+
+/** How /redact is set up, for serve's log: the default operators' labels and names, and which keys it holds (never a key). */
+function describeRedactSetup(operators: Record<string, OperatorObject> = {}, keys: RedactionKeys): string | null {
+  const parts: string[] = [];
+  const defaults = Object.entries(operators).map(([label, { type }]) => `${label}=${type}`);
+  if (defaults.length > 0) parts.push(`default operators ${defaults.join(', ')}`);
+  const held = (['hash', 'encrypt'] as const).filter((which) => keys[which] !== undefined);
+  if (held.length > 0) parts.push(`${held.join(' and ')} key${held.length > 1 ? 's' : ''} loaded`);
+  return parts.length > 0 ? parts.join('; ') : null;
+}
+
+async function redact(args: string[]): Promise<void> {
+  const line = commandLine('redact', args);
+  if (!line) return;
+  const operators = line.options.redact.operators as Record<string, OperatorObject> | undefined;
+  const keys = keysOf(line.flags, operators);
+  // The extract options given become the model's defaults, as for extract.
+  const ner = await loadModel(line.model, { ...line.options.model, ...line.options.extract });
+  const progress = progressReporter();
+  // Each text's input format, in input order: a text line is answered by a line, a JSON line by a JSON line.
+  const formats: ('lines' | 'jsonl')[] = [];
+  const texts = textsOf(line.positionals, line.flags.jsonl === true, formats);
+  try {
+    let lines: string[] = [];
+    for await (const result of ner.redactStream(texts, { ...line.options.redact, keys, chunkSize: CHUNK })) {
+      const format = formats.shift();
+      lines.push(format === 'jsonl' ? JSON.stringify({ text: result.text, items: result.items }) : result.text);
       if (lines.length >= CHUNK) {
         await writeOut(lines.join('\n') + '\n');
         lines = [];
@@ -172,15 +251,19 @@ async function serveCommand(args: string[]): Promise<void> {
   const port = portFlag === undefined ? 8080 : Number(portFlag);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port needs 0 to 65535, got '${portFlag}'`);
   const limits = line.options.serve;
+  const operators = line.options.redact.operators as Record<string, OperatorObject> | undefined;
+  const keys = keysOf(line.flags, operators);
 
   // The extract options given (--segment, --line-breaks) become the model's defaults, so every request gets them.
   const ner = await loadModel(line.model, { ...line.options.model, ...line.options.extract });
-  const service = createService(ner, limits);
+  const service = createService(ner, { ...limits, redact: { operators, keys } });
   await new Promise<void>((resolve, reject) => {
     service.server.once('error', reject);
     service.server.listen(port, (host as string | undefined) ?? '127.0.0.1', () => resolve());
   });
   console.error(`native-ner: serving ${ner.info.modelPath} on ${service.url()}`);
+  const redactSetup = describeRedactSetup(operators, keys);
+  if (redactSetup !== null) console.error(`native-ner: /redact: ${redactSetup}`);
   const rulesFile = line.options.extract.rules as string | undefined;
   if (rulesFile !== undefined) {
     console.error(`native-ner: rules from ${rulesFile}: ${describeRules(ner.currentRules as Rules)}; SIGHUP reloads them`);
@@ -200,7 +283,7 @@ async function serveCommand(args: string[]): Promise<void> {
   await stopped;
 }
 
-const RUN: Record<CommandName, (args: string[]) => Promise<void>> = { extract, eval: evalCommand, serve: serveCommand };
+const RUN: Record<CommandName, (args: string[]) => Promise<void>> = { extract, redact, eval: evalCommand, serve: serveCommand };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

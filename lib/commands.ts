@@ -13,16 +13,17 @@ import {
   type LoadOptions,
   type OptionFlag,
   type OptionSpec,
+  type OptionValues,
   type ServeOptions,
 } from './options';
 
 /** A mistake on the command line: cli.ts prints it with the command's usage and exits 2. */
 export class UsageError extends Error {}
 
-export type CommandName = 'extract' | 'eval' | 'serve';
+export type CommandName = 'extract' | 'eval' | 'serve' | 'redact';
 
 /** The option groups whose flags commands take, in the order their help lists them. */
-type FlagScope = 'model' | 'extract' | 'serve';
+type FlagScope = 'model' | 'extract' | 'serve' | 'redact';
 
 /** A command's own flag, not an option: how parseArgs reads it and its line in the help. */
 interface OwnFlag {
@@ -43,6 +44,12 @@ interface CommandSpec {
   last: Record<string, OwnFlag>;
   positionals: boolean;
 }
+
+// The keyed operators' keys come from files, never from the command line (where ps and shell history show them).
+const KEY_FLAGS: Record<string, OwnFlag> = {
+  'hash-key': { type: 'string', arg: 'FILE', help: "file of the hash operator's key: 64+ hex digits or 32+ raw bytes" },
+  'encrypt-key': { type: 'string', arg: 'FILE', help: "file of the encrypt operator's key: 64 hex digits or 32 raw bytes" },
+};
 
 const MODEL_FLAG: OwnFlag = { type: 'string', arg: 'DIR', help: 'model directory (model.onnx, tokenizer.json, config.json)   [required]' };
 
@@ -87,16 +94,32 @@ up to --shutdown-grace-ms to finish, closes the connections left and exits. With
 the rules file (an invalid one keeps the rules in use; the log says why).
   POST /extract   body {"texts": [...]} or {"text": "..."}, optionally "options": {...} (extract's options);
                   answers {"entities": [[...], ...]} (or [...] for "text"); errors {"error": {code, message}}
+  POST /redact    the same body, "options" also redact's (operators, minScores, allow, pseudonyms 'text' or
+                  'call', includeOriginal; never keys); answers {"redacted": [{text, items}, ...]} (or {...}).
+                  --operator sets its defaults, --hash-key and --encrypt-key its keys
   GET /healthz    {"status": "ok", "model": {"name", "sha256"}, ...}
   GET /metrics    Prometheus text: request and inference latency histograms, texts, tokens, entities by label,
                   requests by status, errors by code`,
-    scopes: ['model', 'extract', 'serve'],
+    scopes: ['model', 'extract', 'redact', 'serve'],
     first: {
       port: { type: 'string', arg: 'N', help: 'TCP port (default 8080; 0 picks a free one)' },
       host: { type: 'string', arg: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
     },
-    last: {},
+    last: KEY_FLAGS,
     positionals: false,
+  },
+  redact: {
+    synopsis: 'native-ner redact --model DIR [--operator LABEL=OP ...] [options] [TEXT|FILE ...]',
+    about: `Rewrites the entities of each text (and, with --rules, the rules' matches) by their label's operator, by default
+<LABEL> for every label. Reads its input as extract does: each argument that names an existing file is read as one
+text per line (JSON lines with --jsonl or a .jsonl name), any other argument is a text, and with none, standard
+input. A text line gives its redacted text as one line; a JSON line gives {"text": ..., "items": [{label, start,
+end, newStart, newEnd, operator, score}, ...]}, which holds no original value. Input is streamed: memory stays
+bounded however large it is; a progress line is shown on stderr when it is a terminal.`,
+    scopes: ['model', 'extract', 'redact'],
+    first: {},
+    last: { ...KEY_FLAGS, jsonl: { type: 'boolean', help: 'read files and standard input as JSON lines' } },
+    positionals: true,
   },
 };
 
@@ -105,7 +128,8 @@ export const USAGE = `Usage: native-ner <command> [options]
 Commands:
   extract --model DIR [options] [TEXT|FILE ...]     print the entities of each text as a JSON line
   eval --model DIR (--conll FILE | --jsonl FILE)    score the model on a labelled dataset (--pii FILE: redaction)
-  serve --model DIR [--port N]                      serve POST /extract, GET /healthz and GET /metrics over HTTP
+  redact --model DIR [options] [TEXT|FILE ...]      rewrite the entities of each text (replace, mask, hash, ...)
+  serve --model DIR [--port N]                      serve POST /extract, POST /redact, GET /healthz and GET /metrics
 
 \`native-ner <command> --help\` lists the command's options.`;
 
@@ -121,12 +145,22 @@ export interface FlaggedOption {
   cli: OptionFlag;
 }
 
-/** The options `command` takes as flags, in help order. `serve` takes only the extract options marked for it. */
+/**
+ * The redact options `serve` takes, as /redact's defaults: the operators. Per-request choices (scores, allow-lists,
+ * pseudonym scope) stay with the request.
+ */
+const SERVE_REDACT_OPTIONS: readonly string[] = ['operators'];
+
+/**
+ * The options `command` takes as flags, in help order. `serve` takes only the extract options marked for it and the
+ * redact options of SERVE_REDACT_OPTIONS.
+ */
 export function flaggedOptions(command: CommandName): FlaggedOption[] {
   return COMMANDS[command].scopes.flatMap((scope) =>
     optionNames(scope).flatMap((name) => {
       const spec = optionSpec(scope, name);
       if (command === 'serve' && scope === 'extract' && !spec.cli?.serve) return [];
+      if (command === 'serve' && scope === 'redact' && !SERVE_REDACT_OPTIONS.includes(name)) return [];
       return spec.cli ? [{ scope, name, spec, cli: spec.cli }] : [];
     }),
   );
@@ -204,8 +238,8 @@ export interface CommandLine {
   help: false;
   /** The model directory (--model). */
   model: string;
-  /** The options given as flags, by group: the model's load options, extract options and service limits. */
-  options: { model: LoadOptions; extract: ExtractOptions; serve: ServeOptions };
+  /** The options given as flags, by group: the model's load options, extract options, service limits, redaction's. */
+  options: { model: LoadOptions; extract: ExtractOptions; serve: ServeOptions; redact: OptionValues<'redact'> };
   /** The command's own flags (not options), by name without the dashes. */
   flags: Record<string, string | boolean | undefined>;
   positionals: string[];
@@ -231,7 +265,7 @@ export function parseCommandLine(command: CommandName, args: string[]): CommandL
   if (values.help) return { help: true };
   if (typeof values.model !== 'string' || values.model === '') throw new UsageError('--model DIR is required');
 
-  const options: CommandLine['options'] = { model: {}, extract: {}, serve: {} };
+  const options: CommandLine['options'] = { model: {}, extract: {}, serve: {}, redact: {} };
   for (const option of flagged) {
     const raw = values[option.cli.flag.slice(2)];
     if (raw === undefined) continue;

@@ -32,7 +32,9 @@ export {
   createService,
   SERVE_LIMITS,
   type NerService,
+  type RedactDefaults,
   type RulesReloader,
   type ServeLimit,
   type ServeOptions,
+  type ServiceOptions,
 } from './server';

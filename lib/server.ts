@@ -1,7 +1,8 @@
-// The HTTP service: POST /extract, GET /healthz, GET /metrics (Prometheus text format); createService() builds it,
-// `native-ner serve` runs it. Concurrent requests are separate extract calls, which the engine merges into shared
-// model batches. Every limit (SERVE_LIMITS, entries of the option table in options.ts) bounds what one client can
-// cost the others; docs/server.md lists them.
+// The HTTP service: POST /extract, POST /redact, GET /healthz, GET /metrics (Prometheus text format); createService()
+// builds it, `native-ner serve` runs it. Concurrent requests are separate extract (or redact) calls, which the engine
+// merges into shared model batches. Every limit (SERVE_LIMITS, entries of the option table in options.ts) bounds what
+// one client can cost the others; docs/server.md lists them. Nothing a client sends (texts, option names or values)
+// is logged or becomes a metric label: test/server-no-leak.test.ts holds the service to that.
 import { createHash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
@@ -9,13 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { NerError, type NerErrorCode } from './errors';
 import type { Entity, NativeNer } from './ner';
+import type { Operator, OperatorObject, RedactedText, RedactionKeys } from './redaction';
 import type { Rules } from './rules';
 import {
   checkExtractOptions,
+  checkRedactOptions,
   checkServeOptions,
   REQUEST_BOUNDS,
   SERVE_LIMITS,
   type ExtractOptions,
+  type RedactOptions,
   type ServeOptions,
 } from './options';
 
@@ -87,6 +91,26 @@ export class LabelledCounter {
   }
 }
 
+/** Counters keyed by the values of two labels (a redaction's entity label and operator). */
+export class LabelPairCounter {
+  private readonly values = new Map<string, { first: string; second: string; count: number }>();
+  add(first: string, second: string, n = 1): void {
+    const key = JSON.stringify([first, second]);
+    const entry = this.values.get(key) ?? { first, second, count: 0 };
+    entry.count += n;
+    this.values.set(key, entry);
+  }
+  render(name: string, help: string, [firstLabel, secondLabel]: [string, string]): string[] {
+    const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} counter`];
+    const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    const entries = [...this.values.values()].sort((a, b) => order(a.first, b.first) || order(a.second, b.second));
+    for (const { first, second, count } of entries) {
+      lines.push(`${name}{${firstLabel}="${escapeLabel(first)}",${secondLabel}="${escapeLabel(second)}"} ${count}`);
+    }
+    return lines;
+  }
+}
+
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
@@ -98,6 +122,7 @@ export class Metrics {
   readonly requests = new LabelledCounter(); // by status code
   readonly errors = new LabelledCounter(); // by error code
   readonly entities = new LabelledCounter(); // by label
+  readonly redactions = new LabelPairCounter(); // by entity label and operator
   texts = 0;
 
   /** `tokens`: the model's own count since it was loaded (the service owns the model). */
@@ -110,10 +135,14 @@ export class Metrics {
         'code',
       ),
       ...this.requestSeconds.render('native_ner_http_request_duration_seconds', 'Time to answer a request.'),
-      ...this.inferenceSeconds.render('native_ner_inference_duration_seconds', "Time of a request's extract call."),
+      ...this.inferenceSeconds.render('native_ner_inference_duration_seconds', "Time of a request's extract or redact call."),
       ...counter('native_ner_texts_total', 'Texts processed.', this.texts),
       ...counter('native_ner_tokens_total', 'Model tokens of the texts processed.', tokens),
-      ...this.entities.render('native_ner_entities_total', 'Entities found, by label.', 'label'),
+      ...this.entities.render('native_ner_entities_total', 'Entities found by /extract, by label.', 'label'),
+      ...this.redactions.render('native_ner_redactions_total', 'Values rewritten (or kept) by /redact, by label and operator.', [
+        'label',
+        'operator',
+      ]),
       ...this.errors.render('native_ner_errors_total', 'Failed requests, by error code (client disconnects excluded).', 'code'),
       '# HELP native_ner_http_requests_in_flight Requests being answered.',
       '# TYPE native_ner_http_requests_in_flight gauge',
@@ -181,8 +210,8 @@ function bodyPending(request: IncomingMessage): boolean {
   return !request.complete && (Number(length) > 0 || encoding !== undefined);
 }
 
-/** Reads {"texts": [...]} or {"text": "..."} and optional "options". */
-function parseExtractBody(body: Buffer, maxTexts: number): { texts: string[]; single: boolean; options: ExtractOptions } {
+/** Reads {"texts": [...]} or {"text": "..."} and optional "options", which `checkOptions` checks. */
+function parseBody<T>(body: Buffer, maxTexts: number, checkOptions: (options: unknown) => T): { texts: string[]; single: boolean; options: T } {
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
@@ -207,7 +236,87 @@ function parseExtractBody(body: Buffer, maxTexts: number): { texts: string[]; si
   if (options !== null && typeof options === 'object' && 'rules' in options) {
     throw new HttpError(400, 'ERR_BAD_REQUEST', 'options.rules is not taken per request; the server has its rules (--rules FILE)');
   }
-  return { texts: list as string[], single, options: checkExtractOptions(options) };
+  return { texts: list as string[], single, options: checkOptions(options) };
+}
+
+/**
+ * A /redact request's options: extract's and redaction's, checked by the option table. Keys are the server's alone
+ * (a client sending them would be choosing what protects other clients' hashes and tokens), and a pseudonym map
+ * lives in one process, so pseudonyms is 'text' or 'call' (the request's texts).
+ */
+function checkRequestRedactOptions(options: unknown): RedactOptions {
+  if (options !== null && typeof options === 'object' && !Array.isArray(options)) {
+    if ('keys' in options) {
+      throw new HttpError(
+        400,
+        'ERR_BAD_REQUEST',
+        'options.keys is not taken per request; the server has its keys (--hash-key FILE, --encrypt-key FILE)',
+      );
+    }
+    const { pseudonyms } = options as { pseudonyms?: unknown };
+    if (pseudonyms !== undefined && pseudonyms !== 'text' && pseudonyms !== 'call') {
+      throw new HttpError(400, 'ERR_BAD_REQUEST', "options.pseudonyms must be 'text' or 'call' (one numbering for the request's texts)");
+    }
+  }
+  const { extract, redact } = checkRedactOptions(options);
+  return { ...extract, ...redact };
+}
+
+/** The serve flag that gives the server the key of each keyed operator. */
+export const KEY_FILE_FLAGS = { hash: '--hash-key', encrypt: '--encrypt-key' } as const;
+
+/** The first keyed operator (hash, encrypt) of checked `operators` whose key `keys` lacks, and its label; else null. */
+function missingKey(
+  operators: Record<string, OperatorObject>,
+  keys: RedactionKeys,
+): { label: string; type: 'hash' | 'encrypt' } | null {
+  for (const [label, { type }] of Object.entries(operators)) {
+    if ((type === 'hash' || type === 'encrypt') && keys[type] === undefined) return { label, type };
+  }
+  return null;
+}
+
+/** What /redact takes from the server's configuration (createService's `redact`, serve's flags), never from a request. */
+export interface RedactDefaults {
+  /**
+   * Operators by label ('*': every label not listed) for every request; a request's own `operators` replace them
+   * label by label. Default: replace for every label.
+   */
+  operators?: Record<string, Operator>;
+  /** Keys of the hash and encrypt operators (serve --hash-key, --encrypt-key); without one, requests for its operator get 400. */
+  keys?: RedactionKeys;
+}
+
+/** createService's options: the limits (ServeOptions), and /redact's defaults and keys. */
+export interface ServiceOptions extends ServeOptions {
+  redact?: RedactDefaults;
+}
+
+/** Splits createService's options into the limits, for checkServeOptions, and /redact's defaults, checked here. */
+function splitServiceOptions(options: unknown): {
+  serve: unknown;
+  redact: { operators: Record<string, OperatorObject>; keys: RedactionKeys };
+} {
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || !('redact' in options)) {
+    return { serve: options, redact: { operators: {}, keys: {} } };
+  }
+  const { redact: given, ...serve } = options as ServiceOptions;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    throw new TypeError('redact must be an object: { operators?, keys? }');
+  }
+  const unknown = Object.keys(given).filter((key) => key !== 'operators' && key !== 'keys');
+  if (unknown.length > 0) {
+    throw new NerError('ERR_INVALID_ARGUMENT', `unknown redact default '${unknown[0]}'; known: operators, keys`);
+  }
+  const { redact } = checkRedactOptions({ operators: given.operators, keys: given.keys });
+  const defaults = { operators: (redact.operators ?? {}) as Record<string, OperatorObject>, keys: redact.keys ?? {} };
+  const missing = missingKey(defaults.operators, defaults.keys);
+  if (missing) {
+    const { label, type } = missing;
+    const message = `redact.operators.${label} is ${type}, which needs redact.keys.${type} (serve ${KEY_FILE_FLAGS[type]} FILE)`;
+    throw new NerError('ERR_INVALID_ARGUMENT', message);
+  }
+  return { serve, redact: defaults };
 }
 
 function statusOf(error: unknown): HttpError {
@@ -297,8 +406,9 @@ export interface NerService {
 }
 
 /** Serves `ner` over HTTP. Call listen() on the returned server; the service owns `ner` and disposes it on shutdown. */
-export function createService(ner: NativeNer, options: ServeOptions = {}): NerService {
-  const limits = checkServeOptions(options);
+export function createService(ner: NativeNer, options: ServiceOptions = {}): NerService {
+  const { serve: serveOptions, redact: redactDefaults } = splitServiceOptions(options);
+  const limits = checkServeOptions(serveOptions);
   const metrics = new Metrics();
   const modelName = modelNameOf(ner.info.modelPath);
   const modelFile = createReadStream(ner.info.modelPath);
@@ -337,8 +447,8 @@ export function createService(ner: NativeNer, options: ServeOptions = {}): NerSe
    * The client's options within the server's limits (REQUEST_BOUNDS): a stride over maxStride is refused, the
    * window and time bounds lowered to the server's.
    */
-  function withinLimits(requested: ExtractOptions): ExtractOptions {
-    const bounded: ExtractOptions = { ...requested };
+  function withinLimits<T extends ExtractOptions>(requested: T): T {
+    const bounded: T = { ...requested };
     for (const { limit, option, over } of REQUEST_BOUNDS) {
       const value = requested[option];
       if (over === 'lower') {
@@ -366,12 +476,17 @@ export function createService(ner: NativeNer, options: ServeOptions = {}): NerSe
     return limit ? new NerError(error.code, `${error.message}; ${limit}`) : error;
   }
 
-  async function extract(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  function requireJson(request: IncomingMessage): void {
     const type = String(request.headers['content-type'] ?? '');
     if (!/^application\/json\b/i.test(type)) {
       throw new HttpError(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
     }
-    const { texts, single, options: requested } = parseExtractBody(await readBody(request, limits.maxBodyBytes), limits.maxTexts);
+  }
+
+  async function extract(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    requireJson(request);
+    const body = await readBody(request, limits.maxBodyBytes);
+    const { texts, single, options: requested } = parseBody(body, limits.maxTexts, checkExtractOptions);
     const extractOptions = withinLimits(requested);
     const started = performance.now();
     const results = await ner.extract(texts, extractOptions).catch((error: unknown) => {
@@ -381,6 +496,31 @@ export function createService(ner: NativeNer, options: ServeOptions = {}): NerSe
     metrics.texts += texts.length;
     for (const entities of results) for (const e of entities) metrics.entities.add(e.label);
     sendJson(request, response, 200, { entities: single ? results[0] : results } satisfies { entities: Entity[] | Entity[][] });
+  }
+
+  async function redact(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    requireJson(request);
+    const body = await readBody(request, limits.maxBodyBytes);
+    const { texts, single, options: requested } = parseBody(body, limits.maxTexts, checkRequestRedactOptions);
+    // The request's operators replace the server's label by label; the keys are always the server's.
+    const operators = { ...redactDefaults.operators, ...(requested.operators as Record<string, OperatorObject> | undefined) };
+    const missing = missingKey(operators, redactDefaults.keys);
+    if (missing) {
+      const { label, type } = missing;
+      const which = label === '*' ? 'every label' : label;
+      const message = `operator ${type} (${which}) needs this server's ${type} key: start it with ${KEY_FILE_FLAGS[type]} FILE`;
+      throw new HttpError(400, 'ERR_INVALID_ARGUMENT', message);
+    }
+    const redactOptions: RedactOptions = { ...withinLimits(requested), operators, keys: redactDefaults.keys };
+    const started = performance.now();
+    const results = await ner.redact(texts, redactOptions).catch((error: unknown) => {
+      throw explainLimit(error);
+    });
+    metrics.inferenceSeconds.observe((performance.now() - started) / 1000);
+    metrics.texts += texts.length;
+    // Labels come from the model and the server's rules, operators from a fixed set: never a client's text.
+    for (const { items } of results) for (const item of items) metrics.redactions.add(item.label, item.operator);
+    sendJson(request, response, 200, { redacted: single ? results[0] : results } satisfies { redacted: RedactedText | RedactedText[] });
   }
 
   /** GET, or HEAD: the same status and headers without the body (Node leaves it out for HEAD). */
@@ -419,6 +559,9 @@ export function createService(ner: NativeNer, options: ServeOptions = {}): NerSe
       if (path === '/extract') {
         if (request.method !== 'POST') throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', 'use POST /extract', { allow: 'POST' });
         await extract(request, response);
+      } else if (path === '/redact') {
+        if (request.method !== 'POST') throw new HttpError(405, 'ERR_METHOD_NOT_ALLOWED', 'use POST /redact', { allow: 'POST' });
+        await redact(request, response);
       } else if (path === '/healthz') {
         requireRead(request, path);
         const { entityTypes, head } = ner.info;
@@ -429,7 +572,7 @@ export function createService(ner: NativeNer, options: ServeOptions = {}): NerSe
         writeHead(request, response, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
         response.end(text);
       } else {
-        throw new HttpError(404, 'ERR_NOT_FOUND', `no route ${path}; use POST /extract, GET /healthz or GET /metrics`);
+        throw new HttpError(404, 'ERR_NOT_FOUND', `no route ${path}; use POST /extract, POST /redact, GET /healthz or GET /metrics`);
       }
     } catch (error) {
       if (error instanceof ConnectionGone || response.destroyed) return; // counted by countWhenClosed

@@ -1,8 +1,8 @@
 // What a client sends never reaches the service's logs or metrics: `native-ner serve` runs as a child process with
 // its stdout and stderr captured, every route gets texts (and option names, option values, paths, headers) carrying
 // unique markers, good requests and every error path, and afterwards neither the output nor the /metrics and
-// /healthz bodies may hold any marker. A control marker that the server does print (in the rules file's path, which
-// serve logs at start) shows the capture works.
+// /healthz bodies may hold any marker, nor the server's redaction keys. A control marker that the server does print
+// (in the rules file's path, which serve logs at start) shows the capture works.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,6 +93,13 @@ const rulesDir = join(scratch, controlMarker);
 mkdirSync(rulesDir);
 const rulesFile = join(rulesDir, 'rules.json');
 writeFileSync(rulesFile, JSON.stringify({ builtins: ['EMAIL'] }));
+// The server's keys: secrets no output may show either.
+const hashKeyHex = randomBytes(32).toString('hex');
+const encryptKeyHex = randomBytes(32).toString('hex');
+const hashKeyFile = join(scratch, 'hash.key');
+const encryptKeyFile = join(scratch, 'encrypt.key');
+writeFileSync(hashKeyFile, hashKeyHex);
+writeFileSync(encryptKeyFile, encryptKeyHex);
 
 const MAX_BODY_BYTES = 4096;
 const MAX_TEXTS = 4;
@@ -114,6 +121,9 @@ describe('native-ner serve keeps what clients send out of its logs and metrics',
       '--max-texts', String(MAX_TEXTS),
       '--headers-timeout-ms', '1000',
       '--request-timeout-ms', String(REQUEST_TIMEOUT_MS),
+      '--hash-key', hashKeyFile,
+      '--encrypt-key', encryptKeyFile,
+      '--operator', 'EMAIL=hash',
     ]);
     base = served.url;
   });
@@ -164,6 +174,45 @@ describe('native-ner serve keeps what clients send out of its logs and metrics',
     await expectStatus(send(`${base}/${marker()}?${marker()}=1`), 404);
   });
 
+  it('answers good /redact requests with every operator, originals included when asked', async () => {
+    const url = `${base}/redact`;
+    for (const operator of ['replace', 'mask', 'mask:#:2', 'remove', 'hash', 'hash:12', 'pseudonym', 'encrypt', 'keep']) {
+      const answer = await post(url, { texts: [personalText(), personalText()], options: { operators: { '*': operator }, pseudonyms: 'call' } });
+      expect(answer.status, operator).toBe(200);
+    }
+    const withOriginals = await post(url, {
+      text: personalText(),
+      options: { includeOriginal: true, operators: { PER: { type: 'replace', with: `[${marker()}]` } }, allow: [marker()] },
+    });
+    expect(withOriginals.status).toBe(200);
+    // The originals came back to the client that sent them: the markers were in the redaction's hands.
+    const { items } = (JSON.parse(withOriginals.text) as { redacted: { items: { label: string; original?: string }[] } }).redacted;
+    expect(items.some((item) => item.label === 'EMAIL' && markersIn(item.original ?? '').length === 1)).toBe(true);
+  });
+
+  it('answers every /redact error path', async () => {
+    const url = `${base}/redact`;
+    const expectStatus = async (body: unknown, status: number) => {
+      expect((await post(url, body)).status, JSON.stringify(body).slice(0, 60)).toBe(status);
+    };
+    await expectStatus(`{"text": "${personalText()}", "options": {"operators": {"PER": "${marker()}`, 400);
+    await expectStatus({ text: personalText(), options: { keys: { hash: marker() } } }, 400);
+    await expectStatus({ text: personalText(), options: { operators: { PER: marker() } } }, 400);
+    await expectStatus({ text: personalText(), options: { operators: { PER: `mask:${marker()}` } } }, 400);
+    await expectStatus({ text: personalText(), options: { operators: { PER: { type: 'mask', char: marker() } } } }, 400);
+    await expectStatus({ text: personalText(), options: { operators: { PER: { type: 'replace', [marker()]: marker() } } } }, 400);
+    await expectStatus({ text: personalText(), options: { operators: { [marker()]: 'mask' } } }, 400); // unknown label
+    await expectStatus({ text: personalText(), options: { minScores: { [marker()]: 0.5 } } }, 400);
+    await expectStatus({ text: personalText(), options: { minScores: { PER: marker() } } }, 400);
+    await expectStatus({ text: personalText(), options: { pseudonyms: marker() } }, 400);
+    await expectStatus({ text: personalText(), options: { pseudonyms: { PER: [marker()] } } }, 400);
+    await expectStatus({ text: personalText(), options: { allow: marker() } }, 400);
+    await expectStatus({ text: personalText(), options: { [marker()]: true } }, 400);
+    await expectStatus({ texts: Array.from({ length: MAX_TEXTS + 1 }, personalText) }, 413);
+    await expectStatus({ text: personalText(), options: { maxTextLength: 10 } }, 413);
+    expect((await send(`${url}?${marker()}`, { body: personalText(), method: 'PUT' })).status).toBe(405);
+  });
+
   it('answers bodies too large, chunked or declared, aborted and slow uploads and malformed HTTP', async () => {
     const { host } = new URL(base);
     // Declared too large: refused on content-length before the body is read.
@@ -207,6 +256,7 @@ describe('native-ner serve keeps what clients send out of its logs and metrics',
     // The metrics did count this run's requests (the markers' absence below is not an empty page's).
     expect(metricsBody).toMatch(/^native_ner_entities_total\{label="EMAIL"\} [1-9]/m);
     expect(metricsBody).toMatch(/^native_ner_http_requests_total\{code="408"\} 1$/m);
+    expect(metricsBody).toMatch(/^native_ner_redactions_total\{label="EMAIL",operator="hash"\} [1-9]/m);
   });
 
   it('writes no marker to stdout, stderr, /metrics or /healthz, through shutdown', async () => {
@@ -214,9 +264,13 @@ describe('native-ner serve keeps what clients send out of its logs and metrics',
     exitCode = await served.exited;
     expect(exitCode).toBe(0);
     const { stdout, stderr } = served.output();
-    // The control: what the server does print is captured.
+    // The control: what the server does print is captured, and it says how /redact is set up, without the keys.
     expect(stderr).toContain(controlMarker);
+    expect(stderr).toContain('native-ner: /redact: default operators EMAIL=hash; hash and encrypt keys loaded\n');
     expect(markers.length).toBeGreaterThan(60);
+    const everything = (stdout + stderr + metricsBody + healthBody).toLowerCase();
+    expect(everything).not.toContain(hashKeyHex);
+    expect(everything).not.toContain(encryptKeyHex);
     expect({ stdout: markersIn(stdout), stderr: markersIn(stderr), metrics: markersIn(metricsBody), healthz: markersIn(healthBody) }).toEqual({
       stdout: [],
       stderr: [],

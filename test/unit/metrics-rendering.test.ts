@@ -1,7 +1,7 @@
 // The HTTP service's /metrics text (Prometheus exposition format 0.0.4): histograms, labelled counters and the
 // whole page, rendered from counts made by hand. No model, no server.
 import { describe, expect, it } from 'vitest';
-import { Histogram, LabelledCounter, LATENCY_BUCKETS, Metrics } from '../../lib/server';
+import { Histogram, LabelledCounter, LabelPairCounter, LATENCY_BUCKETS, Metrics } from '../../lib/server';
 
 describe('Histogram', () => {
   it('renders cumulative buckets, +Inf, sum and count', () => {
@@ -55,12 +55,32 @@ describe('LabelledCounter', () => {
   });
 });
 
+describe('LabelPairCounter', () => {
+  it('adds per pair of values, renders both labels sorted by the first then the second, escaped', () => {
+    const counter = new LabelPairCounter();
+    counter.add('PER', 'mask');
+    counter.add('LOC', 'replace', 2);
+    counter.add('PER', 'hash');
+    counter.add('PER', 'mask');
+    counter.add('a"b', 'c\nd');
+    expect(counter.render('redactions_total', 'Redactions.', ['label', 'operator'])).toEqual([
+      '# HELP redactions_total Redactions.',
+      '# TYPE redactions_total counter',
+      'redactions_total{label="LOC",operator="replace"} 2',
+      'redactions_total{label="PER",operator="hash"} 1',
+      'redactions_total{label="PER",operator="mask"} 2',
+      'redactions_total{label="a\\"b",operator="c\\nd"} 1',
+    ]);
+  });
+});
+
 describe('Metrics', () => {
   const metrics = new Metrics();
   metrics.requests.add('200', 4);
   metrics.requests.add('413');
   metrics.errors.add('ERR_BODY_TOO_LARGE');
   metrics.entities.add('LOC', 2);
+  metrics.redactions.add('PER', 'pseudonym', 3);
   metrics.texts = 7;
   metrics.requestSeconds.observe(0.02);
   metrics.inferenceSeconds.observe(0.01);
@@ -76,6 +96,7 @@ describe('Metrics', () => {
       native_ner_texts_total: 'counter',
       native_ner_tokens_total: 'counter',
       native_ner_entities_total: 'counter',
+      native_ner_redactions_total: 'counter',
       native_ner_errors_total: 'counter',
       native_ner_http_requests_in_flight: 'gauge',
     };
@@ -87,7 +108,7 @@ describe('Metrics', () => {
     const samples = lines.filter((l) => l !== '' && !l.startsWith('#'));
     expect(samples.length).toBeGreaterThan(30);
     for (const sample of samples) {
-      expect(sample).toMatch(/^native_ner_[a-z_]+(\{[a-z]+="(?:[^"\\]|\\.)*"\})? -?\d+(\.\d+)?(e-?\d+)?$/);
+      expect(sample).toMatch(/^native_ner_[a-z_]+(\{[a-z]+="(?:[^"\\]|\\.)*"(,[a-z]+="(?:[^"\\]|\\.)*")*\})? -?\d+(\.\d+)?(e-?\d+)?$/);
     }
   });
 
@@ -97,6 +118,7 @@ describe('Metrics', () => {
       'native_ner_http_requests_total{code="413"} 1',
       'native_ner_errors_total{code="ERR_BODY_TOO_LARGE"} 1',
       'native_ner_entities_total{label="LOC"} 2',
+      'native_ner_redactions_total{label="PER",operator="pseudonym"} 3',
       'native_ner_texts_total 7',
       'native_ner_tokens_total 120',
       'native_ner_http_requests_in_flight 3',

@@ -27,7 +27,7 @@ import {
 
 const SCOPES = Object.keys(OPTIONS) as OptionScope[];
 const ALL = SCOPES.flatMap((scope) => optionNames(scope).map((name) => ({ scope, name, spec: optionSpec(scope, name) })));
-const COMMANDS: CommandName[] = ['extract', 'eval', 'serve'];
+const COMMANDS: CommandName[] = ['extract', 'eval', 'serve', 'redact'];
 
 /**
  * Checks `options` as the API does for `scope` and returns the checked value of `name`. Service limits that must
@@ -329,10 +329,12 @@ describe('CLI flags', () => {
     const scopes = (command: CommandName) => [...new Set(flaggedOptions(command).map((o) => o.scope))];
     expect(scopes('extract')).toEqual(['model', 'extract']);
     expect(scopes('eval')).toEqual(['model', 'extract']);
-    expect(scopes('serve')).toEqual(['model', 'extract', 'serve']);
-    // serve takes only the extract options marked for it, as the served model's defaults.
+    expect(scopes('serve')).toEqual(['model', 'extract', 'redact', 'serve']);
+    expect(scopes('redact')).toEqual(['model', 'extract', 'redact']);
+    // serve takes only the extract options marked for it, as the served model's defaults, and /redact's operators.
     const serveExtract = flaggedOptions('serve').filter((o) => o.scope === 'extract').map((o) => o.cli.flag);
     expect(serveExtract).toEqual(['--rules', '--segment', '--line-breaks']);
+    expect(flaggedOptions('serve').filter((o) => o.scope === 'redact').map((o) => o.cli.flag)).toEqual(['--operator']);
   });
 
   it.each(flagged.map((o) => [`${o.command} ${o.cli.flag}`, o] as const))('%s parses at its bounds and refuses past them', (_, o) => {
@@ -408,7 +410,7 @@ describe('CLI flags', () => {
     expect(extract).toEqual({
       help: false,
       model: 'm',
-      options: { model: {}, extract: { batchSize: 8 }, serve: {} },
+      options: { model: {}, extract: { batchSize: 8 }, serve: {}, redact: {} },
       flags: { jsonl: true },
       positionals: ['a.txt', 'b'],
     });
