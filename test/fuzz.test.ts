@@ -1,10 +1,10 @@
 // Seeded fuzzing of the public API: hostile strings, wrong types, hostile arrays, bad options and bad UTF-8
-// input. Whatever comes in, a call either gives a valid result or fails with a typed error (NerError with a
+// input, through extract, extractColumns, tokenize and redact. Whatever comes in, a call either gives a valid result or fails with a typed error (NerError with a
 // documented code, or TypeError), and results keep the invariants users rely on. NATIVE_NER_FUZZ_SEED picks
 // another seed, NATIVE_NER_FUZZ_ROUNDS another size; a failure names the seed and round to replay.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NerError, type Entity, type EntityColumns, type ExtractOptions, type NativeNer } from '../lib';
+import { NerError, restore, type Entity, type EntityColumns, type ExtractOptions, type NativeNer, type RedactedText, type RedactOptions } from '../lib';
 import { CONLL_MODEL, ROBERTA_MODEL, SHARED, useModel, XLMR_MODEL } from './helpers';
 
 const SEED = Number(process.env.NATIVE_NER_FUZZ_SEED ?? 20261130);
@@ -158,6 +158,37 @@ function expectValidColumns(columns: EntityColumns, lengths: number[], context: 
   }
 }
 
+const KEY = new Uint8Array(32).fill(0x5a);
+const OPERATORS = ['replace', 'replace:', 'replace:[x]', 'mask', 'mask:•:2', 'mask:😀:99', 'remove', 'hash', 'hash:8', 'pseudonym', 'encrypt', 'keep'];
+
+/** Redaction options over some extract options: random operators, scopes, keys, sometimes rules with built-ins. */
+function someRedaction(next: () => number, ner: NativeNer, extract: unknown): unknown {
+  if (extract !== undefined && (extract === null || typeof extract !== 'object' || Array.isArray(extract))) return extract;
+  const labels = ['*', ...ner.info.entityTypes];
+  const operators: Record<string, string> = {};
+  for (let i = Math.floor(next() * 3); i >= 0; i--) operators[pickOf(next, labels)] = pickOf(next, OPERATORS);
+  const options: Record<string, unknown> = { ...(extract as object), operators, keys: { hash: KEY, encrypt: KEY } };
+  if (next() < 0.3) options.rules = { builtins: ['EMAIL', 'URL', 'PHONE_NUMBER', 'CREDIT_CARD'] };
+  if (next() < 0.3) options.pseudonyms = pickOf(next, ['text', 'call']);
+  if (next() < 0.2) options.allow = ['Paris', 'John Smith'];
+  if (next() < 0.1) options.operators = { NOPE: 'mask' };
+  return options;
+}
+
+/** A redaction keeps the input's text between its items, items in order and apart (docs/api.md "Redaction"). */
+function expectValidRedaction(input: string, result: RedactedText, context: string): void {
+  let rebuilt = '';
+  let cursor = 0;
+  for (const item of result.items) {
+    expect(item.start >= cursor && item.start < item.end && item.end <= input.length, `${context}: item ${item.start}-${item.end}`).toBe(true);
+    rebuilt += input.slice(cursor, item.start);
+    expect(item.newStart, context).toBe(rebuilt.length);
+    rebuilt += result.text.slice(item.newStart, item.newEnd);
+    cursor = item.end;
+  }
+  expect(rebuilt + input.slice(cursor), context).toBe(result.text);
+}
+
 /** One round of the campaign against `ner`: a valid result ('result') or a typed error ('error'); throws otherwise. */
 async function fuzzRound(ner: NativeNer, next: () => number, context: string): Promise<{ outcome: 'result' | 'error'; inputs: number }> {
   const texts = Array.from({ length: Math.floor(next() * 12) }, () => hostileText(next));
@@ -182,6 +213,15 @@ async function fuzzRound(ner: NativeNer, next: () => number, context: string): P
       const text = texts[0] ?? '';
       const encoding = ner.tokenize(text);
       for (let t = 0; t < encoding.ids.length; t++) expect(encoding.ends[t] <= text.length, context).toBe(true);
+    } else if (form < 0.57) {
+      const redaction = someRedaction(next, ner, options) as RedactOptions;
+      const output = await ner.redact(texts, redaction);
+      expect(output, context).toHaveLength(texts.length);
+      output.forEach((result, i) => expectValidRedaction(texts[i], result, `${context} text ${i}`));
+      // Everything encrypted: restore gives the input back (a lone surrogate is encrypted as U+FFFD, so not those).
+      if (redaction.operators?.['*'] === 'encrypt' && Object.keys(redaction.operators).length === 1) {
+        output.forEach((result, i) => texts[i].isWellFormed() && expect(restore(result.text, KEY), context).toBe(texts[i]));
+      }
     } else {
       const output = await ner.extract(texts, options as ExtractOptions);
       expect(output, context).toHaveLength(texts.length);

@@ -39,7 +39,7 @@ function checkLayout(input: string, result: RedactedText): string[] {
   }
   rebuilt += input.slice(cursor);
   expect(rebuilt).toBe(result.text);
-  expect(result.text.isWellFormed()).toBe(true);
+  if (input.isWellFormed()) expect(result.text.isWellFormed()).toBe(true);
   return rewrites;
 }
 
@@ -180,6 +180,7 @@ describe('redaction (conll03-bert-small)', () => {
       '',
       ' ',
       '😀'.repeat(50),
+      '\ud800 John Smith \udc00 met Mary Jones\ud83d', // lone surrogates stay as they were, unit for unit
     ];
     const redacted = await ner.redact(texts, { operators: { '*': 'mask:•:1' } });
     texts.forEach((t, i) => checkLayout(t, redacted[i]));

@@ -34,6 +34,11 @@ std::string BytesOf(Napi::Env env, const Napi::Value& value, const char* what) {
   return std::string(reinterpret_cast<const char*>(bytes.Data()), bytes.ElementLength());
 }
 
+// A JS string with exactly these UTF-16 units, typed as a plain Napi::Value on purpose: Object::Set given a
+// Napi::String converts it through std::string (UTF-8), which turns a lone surrogate into U+FFFD, and a redacted
+// text must keep every unit of its input outside the rewritten regions.
+Napi::Value Utf16String(Napi::Env env, const std::u16string& text) { return Napi::Value(Napi::String::New(env, text)); }
+
 Napi::Array ArrayOf(Napi::Env env, const Napi::Value& value, const char* what) {
   if (!value.IsArray()) throw UncheckedValueError(env, what, value, "an array");
   return value.As<Napi::Array>();
@@ -99,7 +104,7 @@ std::shared_ptr<const redaction::Policy> ToRedactionPolicy(const Napi::Value& va
 Napi::Object RedactedToObject(Napi::Env env, redaction::RedactedTexts&& redacted) {
   Napi::Object out = Napi::Object::New(env);
   Napi::Array texts = Napi::Array::New(env, redacted.texts.size());
-  for (size_t i = 0; i < redacted.texts.size(); ++i) texts.Set(static_cast<uint32_t>(i), Napi::String::New(env, redacted.texts[i]));
+  for (size_t i = 0; i < redacted.texts.size(); ++i) texts.Set(static_cast<uint32_t>(i), Utf16String(env, redacted.texts[i]));
   out.Set("texts", texts);
   out.Set("offsets", ToTypedArray(env, std::move(redacted.offsets)));
   out.Set("starts", ToTypedArray(env, std::move(redacted.starts)));
@@ -140,7 +145,7 @@ Napi::Value PseudonymEntries(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(env, entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     Napi::Array values = Napi::Array::New(env, entries[i].values.size());
-    for (size_t k = 0; k < entries[i].values.size(); ++k) values.Set(static_cast<uint32_t>(k), Napi::String::New(env, entries[i].values[k]));
+    for (size_t k = 0; k < entries[i].values.size(); ++k) values.Set(static_cast<uint32_t>(k), Utf16String(env, entries[i].values[k]));
     Napi::Array pair = Napi::Array::New(env, 2);
     pair.Set(0u, entries[i].label);
     pair.Set(1u, values);
