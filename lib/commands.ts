@@ -99,7 +99,7 @@ the rules file (an invalid one keeps the rules in use; the log says why).
                   --operator sets its defaults, --hash-key and --encrypt-key its keys
   GET /healthz    {"status": "ok", "model": {"name", "sha256"}, ...}
   GET /metrics    Prometheus text: request and inference latency histograms, texts, tokens, entities by label,
-                  requests by status, errors by code`,
+                  redactions by label and operator, requests by status, errors by code`,
     scopes: ['model', 'extract', 'redact', 'serve'],
     first: {
       port: { type: 'string', arg: 'N', help: 'TCP port (default 8080; 0 picks a free one)' },
