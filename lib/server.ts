@@ -409,6 +409,13 @@ export interface NerService {
 export function createService(ner: NativeNer, options: ServiceOptions = {}): NerService {
   const { serve: serveOptions, redact: redactDefaults } = splitServiceOptions(options);
   const limits = checkServeOptions(serveOptions);
+  // A default for a label nobody gives would fail every /redact request as if the client had made the typo.
+  const known = [...ner.info.entityTypes, ...(ner.currentRules?.labels ?? [])];
+  const unknownLabel = Object.keys(redactDefaults.operators).find((label) => label !== '*' && !known.includes(label));
+  if (unknownLabel !== undefined) {
+    const message = `the default operator of ${unknownLabel} names a label the model and its rules do not give (they give ${known.join(', ')})`;
+    throw new NerError('ERR_INVALID_ARGUMENT', message);
+  }
   const metrics = new Metrics();
   const modelName = modelNameOf(ner.info.modelPath);
   const modelFile = createReadStream(ner.info.modelPath);

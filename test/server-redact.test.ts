@@ -245,6 +245,9 @@ describe('createService redact defaults', () => {
     expect(hash).toBeInstanceOf(NerError);
     expect(hash.message).toBe('redact.operators.PER is hash, which needs redact.keys.hash (serve --hash-key FILE)');
     expect(failure({ operators: { '*': 'encrypt' }, keys: { hash: hashKey } }).message).toContain('--encrypt-key');
+    expect(failure({ operators: { PERSON: 'mask' } }).message).toBe(
+      'the default operator of PERSON names a label the model and its rules do not give (they give MISC, PER, ORG, LOC)',
+    );
     expect(failure({ pseudonyms: 'call' }).message).toBe("unknown redact default 'pseudonyms'; known: operators, keys");
     expect((failure({ operators: { PER: 'shred' } }) as NerError).code).toBe('ERR_INVALID_ARGUMENT');
     expect(failure({ keys: { hash: new Uint8Array(8) } })).toBeInstanceOf(NerError);
