@@ -9,6 +9,7 @@ import { measureConcurrency, openNativeNer } from './systems/native-ner.mjs';
 import { openOrtLoop } from './systems/ort-loop.mjs';
 import { openTransformers } from './systems/transformers-js.mjs';
 import { openCrf, trainCrf } from './systems/crf.mjs';
+import { measurePii } from './systems/pii.mjs';
 import { measureRules } from './systems/rules.mjs';
 import { measureSegmentation } from './systems/segmentation.mjs';
 import { measureTokenizer } from './systems/tokenizer.mjs';
@@ -56,6 +57,10 @@ async function measure(spec) {
   if (spec.kind === 'rules') {
     const rules = await measureRules(texts, settings, progress);
     return { ...base, loadSeconds: 0, peakRssMB: peakRssMB(), rules };
+  }
+  if (spec.kind === 'pii') {
+    const pii = await measurePii(settings, progress);
+    return { ...base, loadSeconds: 0, peakRssMB: peakRssMB(), pii };
   }
   if (spec.kind === 'concurrency') {
     const concurrency = await measureConcurrency(spec, texts, progress);

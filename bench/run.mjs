@@ -105,6 +105,7 @@ function systemSpecs(settings, crf) {
     { id: 'tokenizer', label: 'native tokenizer alone', kind: 'tokenizer' },
     { id: 'segmentation', label: 'sentence segmentation alone', kind: 'segmentation' },
     { id: 'rules', label: 'rules stage: phrase list loading and matching overhead', kind: 'rules', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
+    { id: 'pii', label: 'PII redaction: detection on the generated set, redact vs extract', kind: 'pii', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
   ];
   if (!crf.cached) {
     const training = crf.training === FULL_TRAINING ? 'full' : `${QUICK_TRAINING.sentences} sentences`;
@@ -298,6 +299,24 @@ function rulesOf(result) {
 }
 
 /**
+ * The PII row's figures: the first round's detection table (the set is the same every round) and redact's speed
+ * against extract's, as medians over all pairs and the median of each pair's ratio.
+ * @param {import('./lib/types.js').PiiResult | undefined} result
+ * @returns {import('./lib/report.mjs').PiiSummary | null}
+ */
+function piiOf(result) {
+  if (!result) return null;
+  const { extractSeconds, redactSeconds, ...scores } = result;
+  return {
+    ...scores,
+    extractPerSecond: result.texts / median(extractSeconds),
+    redactPerSecond: result.texts / median(redactSeconds),
+    share: median(redactSeconds.map((s, i) => extractSeconds[i] / s)),
+    pairs: redactSeconds.length,
+  };
+}
+
+/**
  * What a reader needs to interpret the tables: how each system was run, and anything that makes a figure suspect.
  * @param {object} run
  * @param {{ spec: SystemSpec; result: Measured }[]} run.measured
@@ -427,7 +446,8 @@ async function main() {
   const tokenizerSpeeds = tokenizerSpeedsOf(tokenizerRounds);
   const segmentation = segmentationOf(resultOf('segmentation')?.segmentation?.rows);
   const rulesStage = rulesOf(resultOf('rules')?.rules);
-  const targets = targetsOf(rows, concurrency, tokenizerSpeeds, { project: ortVersion('project'), previous: ortVersion('previous') }, segmentation, rulesStage);
+  const pii = piiOf(resultOf('pii')?.pii);
+  const targets = targetsOf(rows, concurrency, tokenizerSpeeds, { project: ortVersion('project'), previous: ortVersion('previous') }, segmentation, rulesStage, pii);
   // How close to the hardware: native-ner's arithmetic rate against a large MatMul's (a few seconds, own process).
   const hardware = await measureHardware(measured, texts).catch((/** @type {unknown} */ error) => {
     failures.push({ id: 'hardware', label: 'hardware table (MatMul peak)', error: error instanceof Error ? error.message : String(error) });
@@ -470,7 +490,7 @@ async function main() {
     loadedAddons,
   });
 
-  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, segmentation, rules: rulesStage, targets, serveLoad, hardware, notes, failures });
+  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, segmentation, rules: rulesStage, pii, targets, serveLoad, hardware, notes, failures });
   process.stdout.write(markdown);
 
   // Only a full run of every system replaces the committed results.
@@ -498,6 +518,7 @@ async function main() {
     tokenizerSpeeds,
     segmentation,
     rules: rulesStage,
+    pii,
     otherCpuShare,
     serveLoad,
     crfTraining,

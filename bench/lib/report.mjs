@@ -85,6 +85,20 @@ import { serveLoadMarkdown } from './serve-load-report.mjs';
  */
 
 /**
+ * @typedef {object} PiiSummary PII redaction (bench/systems/pii.mjs): the first round's scores, speeds as medians
+ * @property {number} texts
+ * @property {number} seed
+ * @property {import('./types.js').PiiResult['byType']} byType
+ * @property {import('./types.js').PiiResult['overall']} overall
+ * @property {import('./types.js').PiiResult['negatives']} negatives
+ * @property {import('./types.js').PiiResult['targets']} targets
+ * @property {number} extractPerSecond texts/s of one extract call of every text
+ * @property {number} redactPerSecond texts/s of one redact call of every text
+ * @property {number} share median over pairs of redact's texts/s over extract's
+ * @property {number} pairs
+ */
+
+/**
  * @typedef {object} Report
  * @property {string[]} header lines above the tables
  * @property {Row[]} rows
@@ -92,6 +106,7 @@ import { serveLoadMarkdown } from './serve-load-report.mjs';
  * @property {TokenizerSpeed[]} tokenizerSpeeds
  * @property {SegmentationScore[]} [segmentation]
  * @property {RulesSummary | null} [rules]
+ * @property {PiiSummary | null} [pii]
  * @property {Target[]} targets
  * @property {import('./types.js').ServeLoadResult | null} [serveLoad] latency under load (bench/systems/serve-load.mjs)
  * @property {string[]} notes
@@ -134,9 +149,10 @@ const num = (value, digits = 0) =>
  * @param {{ project: string; previous: string }} ortVersions the CPU path's ONNX Runtime and the previous pin
  * @param {SegmentationScore[]} [segmentation] the sentence splitters' scores (issue 12's targets for native-ner's)
  * @param {RulesSummary | null} [rules] the rules stage's costs (issue 12's targets)
+ * @param {PiiSummary | null} [pii] PII redaction (issue 13's targets)
  * @returns {Target[]}
  */
-export function targetsOf(rows, concurrency, tokenizerSpeeds, ortVersions, segmentation = [], rules = null) {
+export function targetsOf(rows, concurrency, tokenizerSpeeds, ortVersions, segmentation = [], rules = null, pii = null) {
   const byId = new Map(rows.map((row) => [row.id, row]));
   const speed = (/** @type {string} */ id) => byId.get(id)?.sentencesPerSecond;
   const fastest = (/** @type {string[]} */ ids) => {
@@ -193,6 +209,33 @@ export function targetsOf(rows, concurrency, tokenizerSpeeds, ortVersions, segme
     })),
     ...segmentationTargets(segmentation),
     ...rulesTargets(rules),
+    ...piiTargets(pii),
+  ];
+}
+
+/**
+ * Issue 13's goals: card numbers and IBANs found with precision and recall ≥ 0.99, no hard negative redacted by the
+ * rules, and redact at ≥ 90% of extract's texts/s.
+ * @param {PiiSummary | null} pii
+ * @returns {Target[]}
+ */
+function piiTargets(pii) {
+  const checks = (pii?.targets ?? []).map((check) => ({
+    measure: `PII set: ${check.target.replace(/ [≥=] [\d.]+/g, '')}`,
+    value: null,
+    shown: check.measured,
+    target: check.target.match(/[≥=] [\d.]+/g)?.join(', ') ?? '',
+    met: check.met,
+  }));
+  return [
+    ...checks,
+    {
+      measure: 'PII set: redact / extract texts/s (native-ner fp32, rules, one call)',
+      value: pii?.share ?? null,
+      shown: pii ? `${num(100 * pii.share, 1)}%` : 'n/a',
+      target: '≥ 90%',
+      met: pii ? pii.share >= 0.9 : null,
+    },
   ];
 }
 
@@ -343,6 +386,47 @@ function rulesSection(rules) {
   ].join('\n\n');
 }
 
+/**
+ * The PII table: detection per type on the generated set, the hard negatives, and redact's speed against extract's.
+ * @param {PiiSummary} pii
+ */
+function piiSection(pii) {
+  const f = (/** @type {number} */ x) => num(x, 4);
+  const rows = [...Object.entries(pii.byType), ['overall', pii.overall]].map(([type, s]) => {
+    const score = /** @type {import('./types.js').PiiResult['overall']} */ (s);
+    return [
+      /** @type {string} */ (type),
+      num(score.gold),
+      num(score.predicted),
+      f(score.precision),
+      f(score.recall),
+      f(score.overlapPrecision),
+      f(score.overlapRecall),
+      f(score.charsLeftShare),
+      num(score.verbatim),
+    ];
+  });
+  const kinds = Object.entries(pii.negatives.byKind).map(([kind, k]) => `${kind} ${k.redacted}/${k.total}`).join(', ');
+  const sources = Object.entries(pii.negatives.bySource).map(([source, n]) => `${source} ${n}`).join(', ') || 'none';
+  return [
+    table(['PII type', 'gold', 'predicted', 'precision', 'recall', 'overlap P', 'overlap R', 'chars left', 'verbatim'], rows, 'lrrrrrrrr'),
+    `Generated PII set (lib/eval/pii-dataset.ts, seed ${pii.seed}): ${num(pii.texts)} texts, names from eng.testb, redacted by ` +
+      "native-ner fp32 with every built-in recognizer and the model's PER, ORG, LOC (`native-ner eval --pii`). Precision and " +
+      'recall: exact spans (start, end, label); overlap: the same label sharing a character; chars left: share of gold PII ' +
+      'characters no redaction covers; verbatim: gold values still in the redacted text. ' +
+      `Hard negatives redacted: ${num(pii.negatives.redacted)} of ${num(pii.negatives.total)} (${kinds}; by source: ${sources}).`,
+    table(
+      ['PII set, one call of every text (native-ner fp32, rules)', 'texts/s', 'how'],
+      [
+        ['extract', num(pii.extractPerSecond), `median of ${pii.pairs}`],
+        ['redact (default operator: replace with <LABEL>)', num(pii.redactPerSecond), `median of ${pii.pairs}`],
+        ['redact / extract', `${num(100 * pii.share, 1)}%`, `median of the ${pii.pairs} pairs' ratios, alternating which goes first`],
+      ],
+      'lrl',
+    ),
+  ].join('\n\n');
+}
+
 /** @param {Report} report */
 export function toMarkdown(report) {
   const { rows } = report;
@@ -434,6 +518,7 @@ export function toMarkdown(report) {
     );
   }
   if (report.rules) sections.push(rulesSection(report.rules));
+  if (report.pii) sections.push(piiSection(report.pii));
   if (report.serveLoad) sections.push(serveLoadMarkdown(report.serveLoad));
   if (report.hardware) sections.push(hardwareSection(report.hardware));
   sections.push(

@@ -52,5 +52,12 @@ export function mergeRounds(rounds) {
       withSeconds: rounds.flatMap((r) => r.rules?.withSeconds ?? []),
     };
   }
+  if (first.pii) {
+    merged.pii = {
+      ...first.pii,
+      extractSeconds: rounds.flatMap((r) => r.pii?.extractSeconds ?? []),
+      redactSeconds: rounds.flatMap((r) => r.pii?.redactSeconds ?? []),
+    };
+  }
   return merged;
 }

@@ -1,7 +1,7 @@
 // Shapes passed between the harness (bench/run.mjs) and the child process that measures one system.
-import type { SpanScores } from '../../dist/eval/index.js';
+import type { PiiScores, PiiTargetCheck, SpanScores } from '../../dist/eval/index.js';
 
-export type SystemKind = 'native' | 'ort-loop' | 'transformers' | 'crf' | 'crf-train' | 'concurrency' | 'tokenizer' | 'segmentation' | 'rules';
+export type SystemKind = 'native' | 'ort-loop' | 'transformers' | 'crf' | 'crf-train' | 'concurrency' | 'tokenizer' | 'segmentation' | 'rules' | 'pii';
 
 /** How much work the children do; the same for every system of one run. */
 export interface Settings {
@@ -87,9 +87,24 @@ export interface ChildResult {
   tokenizer?: { rounds: TokenizerRound[] };
   segmentation?: { rows: SegmentationRow[] };
   rules?: RulesResult;
+  pii?: PiiResult;
   training?: { sentences: number; iterations: number; seconds: number };
   /** native-ner: its stats() after the timed pass (reset before it): real and padded tokens the model ran. */
   engineStats?: { texts: number; windows: number; batches: number; tokens: number; paddedTokens: number };
+}
+
+/** PII redaction (bench/systems/pii.mjs): detection on the generated set, and redact against extract on its texts. */
+export interface PiiResult {
+  /** Texts of the generated set and its seed. */
+  texts: number;
+  seed: number;
+  byType: PiiScores['byType'];
+  overall: PiiScores['overall'];
+  negatives: PiiScores['negatives'];
+  targets: PiiTargetCheck[];
+  /** One call of every text each, alternating; pair i is [i] of both. */
+  extractSeconds: number[];
+  redactSeconds: number[];
 }
 
 /** The rules stage (bench/systems/rules.mjs): phrase lists' load times and what matching a list adds to extract. */
