@@ -10,8 +10,10 @@ import type { ExtractOptions, LoadOptions } from './options';
  * Parameters of a model load, as the binding reads them: the checked load options (lib/options.ts; the binding
  * asserts their types only), the model directory and the ONNX Runtime library.
  */
-export interface NativeModelParams extends LoadOptions {
+export interface NativeModelParams extends Omit<LoadOptions, 'calibration'> {
   directory: string;
+  /** The calibration file to apply; '' for none. */
+  calibrationPath: string;
   ortLibraryPath: string;
   ortLibraryPreferred: boolean;
 }
@@ -42,6 +44,14 @@ export interface NativeColumns {
   sources?: Int32Array;
   ids?: Int32Array;
   labelNames?: string[];
+  /** With confidence only: per entity, and per text (lib/options.ts `confidence`). */
+  minProbs?: Float32Array;
+  margins?: Float32Array;
+  entropies?: Float32Array;
+  textEntropy?: Float32Array;
+  unkRate?: Float32Array;
+  textWindows?: Uint32Array;
+  textTokens?: Uint32Array;
   /** With a redaction policy only: the rewritten texts and their items. */
   redacted?: NativeRedacted;
 }
@@ -89,6 +99,8 @@ export interface NativeModelInfo {
   deviceNote: string;
   head: 'token' | 'span';
   warnings: string[];
+  /** The calibration file applied; '' for none. */
+  calibrationPath: string;
   /** Span models only. */
   spanMaxWidth?: number;
   spanThreshold?: number;

@@ -1,6 +1,7 @@
 // NativeNer: the public model class. Validates arguments, hands plain data to the binding, and turns the
 // binding's columnar result into entity objects.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { callNative, fromNative, NerError } from './errors';
 import {
   chooseOrtLibrary,
@@ -55,6 +56,13 @@ export interface Entity {
   source?: string;
   /** With rules only: the canonical id of the phrase that found it, when it has one. */
   id?: string;
+  /**
+   * With confidence only (docs/api.md "Confidence signals"): the lowest top-1 probability of its tokens, their
+   * smallest top-1 minus top-2 margin, their mean entropy (nats). Absent for an entity a rule made.
+   */
+  minProb?: number;
+  margin?: number;
+  entropy?: number;
 }
 
 /** One text of redactStream: its position in the input, the redacted text and what was replaced. */
@@ -87,6 +95,8 @@ export interface ModelInfo {
   device: 'cpu' | 'cuda';
   /** With device 'auto' on the CPU: why CUDA was not used. */
   deviceNote?: string;
+  /** The temperature scaling applied to every call (`native-ner calibrate`): its file, or undefined for none. */
+  calibration?: string;
   /**
    * What is suspect about this model directory although it loads (for example a tokenizer.json without a
    * post_processor, so no [CLS]/[SEP]); empty for a sound model. The CLI prints them.
@@ -98,7 +108,17 @@ export interface ModelInfo {
 function toParams(modelDir: unknown, options: LoadOptions): NativeModelParams {
   if (typeof modelDir !== 'string') throw new TypeError('modelDir must be a string');
   if (modelDir.length === 0) throw new NerError('ERR_INVALID_ARGUMENT', 'modelDir must not be empty');
-  return { ...options, directory: resolve(modelDir), ...chooseOrtLibrary(options.device, options.ortLibraryPath) };
+  const { calibration, ...load } = options;
+  const directory = resolve(modelDir);
+  return { ...load, directory, calibrationPath: calibrationPathOf(directory, calibration), ...chooseOrtLibrary(options.device, options.ortLibraryPath) };
+}
+
+/** The calibration file a load applies: the one given, none for 'none', else calibration.json beside the model. */
+function calibrationPathOf(directory: string, given: string | undefined): string {
+  if (given === 'none') return '';
+  if (given !== undefined) return resolve(given);
+  const beside = join(directory, 'calibration.json');
+  return existsSync(beside) ? beside : '';
 }
 
 function toModelInfo(raw: NativeModelInfo): ModelInfo {
@@ -113,6 +133,7 @@ function toModelInfo(raw: NativeModelInfo): ModelInfo {
     deviceNote: raw.deviceNote || undefined,
     head: raw.head,
     warnings: raw.warnings,
+    calibration: raw.calibrationPath || undefined,
   };
   if (raw.head === 'span') {
     info.spanMaxWidth = raw.spanMaxWidth;
@@ -134,6 +155,14 @@ export interface Utf8Texts {
 export interface EntityColumns extends Pick<NativeColumns, 'offsets' | 'textIndex' | 'starts' | 'ends' | 'labels' | 'scores'> {
   count: number;
   labelNames: readonly string[];
+  /** With confidence only: each entity's signals, and each text's (docs/api.md "Confidence signals"). */
+  minProbs?: Float32Array;
+  margins?: Float32Array;
+  entropies?: Float32Array;
+  textEntropy?: Float32Array;
+  unkRate?: Float32Array;
+  textWindows?: Uint32Array;
+  textTokens?: Uint32Array;
   /** With rules only: each entity's source (indexing sourceNames: 0 is 'model') and id (indexing idNames; -1 none). */
   sources?: Int32Array;
   ids?: Int32Array;
@@ -270,6 +299,10 @@ export class NativeNer {
     const out: EntityColumns = { count: starts.length, offsets, textIndex, starts, ends, labels, scores, labelNames };
     if (rules && columns.sources && columns.ids) {
       Object.assign(out, { sources: columns.sources, ids: columns.ids, sourceNames: rules.sourceNames, idNames: rules.idNames });
+    }
+    if (columns.minProbs) {
+      const { minProbs, margins, entropies, textEntropy, unkRate, textWindows, textTokens } = columns;
+      Object.assign(out, { minProbs, margins, entropies, textEntropy, unkRate, textWindows, textTokens });
     }
     return out;
   }
@@ -419,7 +452,7 @@ export class NativeNer {
 
 /** Builds entity objects from the binding's columns; `names` maps label ids to names. */
 function toEntities(texts: string[], columns: NativeColumns, names: readonly string[], rules?: Rules): Entity[][] {
-  const { offsets, starts, ends, labels, scores, tokens, sources, ids } = columns;
+  const { offsets, starts, ends, labels, scores, tokens, sources, ids, minProbs, margins, entropies } = columns;
   const out: Entity[][] = new Array(texts.length);
   for (let i = 0; i < texts.length; i++) {
     const entities: Entity[] = [];
@@ -431,6 +464,11 @@ function toEntities(texts: string[], columns: NativeColumns, names: readonly str
       if (rules && sources && ids) {
         entity.source = rules.sourceNames[sources[k]];
         if (ids[k] >= 0) entity.id = rules.idNames[ids[k]];
+      }
+      if (minProbs && margins && entropies && !Number.isNaN(minProbs[k])) {
+        entity.minProb = minProbs[k];
+        entity.margin = margins[k];
+        entity.entropy = entropies[k];
       }
       entities.push(entity);
     }

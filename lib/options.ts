@@ -180,6 +180,17 @@ export const OPTIONS = {
     /** Report only entities whose score is at least this (0 to 1). */
     minScore: { type: 'number', min: 0, max: 1, default: 0 },
     /**
+     * Confidence signals (docs/api.md "Confidence signals"): each entity gets `minProb` (its tokens' lowest top-1
+     * probability), `margin` (their smallest top-1 minus top-2 probability) and `entropy` (their mean entropy, in
+     * nats); extractColumns also gets them as columns and, per text, `textEntropy` (mean token entropy), `unkRate`,
+     * `textWindows` and `textTokens`. Default false: results stay as small as without.
+     */
+    confidence: {
+      type: 'boolean',
+      default: false,
+      cli: { flag: '--confidence', help: 'add minProb, margin and entropy to each entity' },
+    },
+    /**
      * Span models only: 'nested' keeps a span unless it crosses (partly overlaps) a more confident one, so
      * entities may contain one another; 'flat' keeps it only if it overlaps no more confident one. Default 'nested'.
      */
@@ -294,6 +305,15 @@ export const OPTIONS = {
      * next one anyway. Default 2.
      */
     maxWaitMs: { type: 'number', min: 0, max: 1000, default: 2 },
+    /**
+     * Temperature scaling to apply (`native-ner calibrate` writes it): a calibration file's path, or 'none'. Default:
+     * the model directory's calibration.json when there is one. Token classifiers only.
+     */
+    calibration: {
+      type: 'string',
+      defaultText: "the model directory's calibration.json, if any",
+      cli: { flag: '--calibration', arg: 'FILE', help: "temperature scaling file, or 'none'" },
+    },
     /** libonnxruntime to load. Default $NATIVE_NER_ORT_LIBRARY, else the one onnxruntime-node ships. */
     ortLibraryPath: { type: 'string', defaultText: "$NATIVE_NER_ORT_LIBRARY, else onnxruntime-node's" },
     /**

@@ -120,6 +120,7 @@ ModelParams ToModelParams(const Napi::Value& value) {
   ModelParams params;
   params.directory = o.String("directory").value_or("");
   params.model_file = o.String("modelFile").value_or("");
+  params.calibration_path = o.String("calibrationPath").value_or("");
   params.ort_library_path = o.String("ortLibraryPath").value_or("");
   if (o.Boolean("ortLibraryPreferred").value_or(false)) params.ort_library_choice = OrtRuntime::Choice::kPreferred;
   params.session.intra_op_threads = static_cast<int>(o.Integer("intraOpThreads", kMaxInt).value_or(0));
@@ -145,6 +146,7 @@ ExtractOptions ToExtractOptions(const Napi::Value& value) {
   head.aggregation = o.Choice("aggregation", ParseAggregation);
   head.decoding = o.Choice("decoding", ParseDecoding);
   head.repair = o.Boolean("repair");
+  head.signals = o.Boolean("confidence").value_or(false);
   head.scheme = o.Choice("scheme", ParseTaggingScheme);
   head.span_mode = o.Choice("spanMode", ParseSpanMode);
   head.span_threshold = o.Number("spanThreshold");

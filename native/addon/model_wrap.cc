@@ -128,6 +128,7 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   out.Set("device", model.session().device());
   out.Set("deviceNote", model.session().device_note());
   out.Set("head", model.head().name());
+  out.Set("calibrationPath", model.calibration_path());
   Napi::Array warnings = Napi::Array::New(env, model.warnings().size());
   for (size_t i = 0; i < model.warnings().size(); ++i) warnings.Set(static_cast<uint32_t>(i), model.warnings()[i]);
   out.Set("warnings", warnings);

@@ -97,6 +97,15 @@ Napi::Object ColumnsToObject(Napi::Env env, ExtractRequest& request, bool labels
     for (size_t i = 0; i < request.label_names.size(); ++i) names.Set(static_cast<uint32_t>(i), request.label_names[i]);
     out.Set("labelNames", names);
   }
+  if (columns.signals) {
+    out.Set("minProbs", ToTypedArray(env, std::move(columns.min_probs)));
+    out.Set("margins", ToTypedArray(env, std::move(columns.margins)));
+    out.Set("entropies", ToTypedArray(env, std::move(columns.entropies)));
+    out.Set("textEntropy", ToTypedArray(env, std::move(columns.text_entropy)));
+    out.Set("unkRate", ToTypedArray(env, std::move(columns.unk_rate)));
+    out.Set("textWindows", ToTypedArray(env, std::move(columns.text_windows)));
+    out.Set("textTokens", ToTypedArray(env, std::move(columns.text_tokens)));
+  }
   if (request.redaction) out.Set("redacted", RedactedToObject(env, std::move(request.redacted)));
   return out;
 }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/decode/calibration.h"
 #include "core/error.h"
 #include "core/runtime/onnx_initializers.h"
 #include "core/tokenizer/tokenizer_class.h"
@@ -161,6 +162,14 @@ std::shared_ptr<const Model> Model::Load(const ModelParams& params) {
   const json::Value tokenizer_config = ReadTokenizerConfig(params.directory);
   model->max_tokens_ = ReadMaxTokens(config, config_path, tokenizer_config);
   const size_t unusable_positions = UnusablePositions(config, config_path);
+  if (!params.calibration_path.empty()) {
+    if (std::string(model->head_->name()) != "token") {
+      throw Error(ErrorCode::kInvalidArgument, std::string("calibration applies to token classifiers; this is ") +
+                                                   model->head_->description());
+    }
+    model->inverse_temperatures_ = LoadCalibration(params.calibration_path, model->labels_);
+    model->calibration_path_ = params.calibration_path;
+  }
 
   // Tokenized as the reference pipeline's tokenizer is built (tokenizer_class.h), not always as the file alone.
   const std::string tokenizer_path = RequireFile(params.directory, "tokenizer.json", "the tokenizer");

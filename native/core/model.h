@@ -22,6 +22,9 @@ struct ModelParams {
   // kPreferred when ort_library_path is native-ner's default for the device rather than the caller's (ort_runtime.h).
   OrtRuntime::Choice ort_library_choice = OrtRuntime::Choice::kRequired;
   SessionParams session;
+  // A calibration file (decode/calibration.h) to apply; "" for none. lib/ resolves the default (calibration.json
+  // beside the model when there is one).
+  std::string calibration_path;
 };
 
 class Model {
@@ -47,6 +50,9 @@ class Model {
   // Loadable but suspect: what a user should know about this model directory (e.g. a tokenizer without special
   // tokens). Empty for a sound model.
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // The calibration applied to every call: a factor per label for its logits (empty: none), and its file.
+  const std::vector<float>& inverse_temperatures() const { return inverse_temperatures_; }
+  const std::string& calibration_path() const { return calibration_path_; }
 
  private:
   Model() = default;
@@ -59,6 +65,8 @@ class Model {
   size_t max_tokens_ = 512;
   std::string model_path_;
   std::vector<std::string> warnings_;
+  std::vector<float> inverse_temperatures_;
+  std::string calibration_path_;
 };
 
 }  // namespace nn

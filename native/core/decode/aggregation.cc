@@ -1,6 +1,7 @@
 #include "core/decode/aggregation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "core/decode/softmax.h"
@@ -172,6 +173,57 @@ ViterbiConstraints ForcedConstraints(const std::vector<ForcedSpan>& forced, cons
   return constraints;
 }
 
+// The entropy (nats) of a distribution.
+float EntropyOf(const float* p, size_t width) {
+  double entropy = 0;
+  for (size_t k = 0; k < width; ++k) {
+    if (p[k] > 0) entropy -= static_cast<double>(p[k]) * std::log(static_cast<double>(p[k]));
+  }
+  return static_cast<float>(entropy);
+}
+
+// Each entity's signals over the tokens wholly inside it, from their tag distributions (`probabilities`, one row per
+// token of `tokens`): the lowest probability that a token belongs to the entity's type (its B-/I-/E-/S- tags
+// together), the smallest lead of that type over the most probable other one ("O" included; negative where another
+// type is more probable, as Viterbi may decide against a token's own best), and the mean entropy. Entities and tokens
+// are in text order and an entity's tokens are a run, so one pass serves them all.
+void AddSignals(const Encoding& encoding, const std::vector<size_t>& tokens, const std::vector<float>& probabilities,
+                const LabelScheme& labels, bool labels_are_tags, std::vector<Entity>::iterator begin,
+                std::vector<Entity>::iterator end) {
+  const size_t width = labels.size();
+  const size_t types = labels.types().size();
+  std::vector<double> mass(types + 1);  // by bare type; the last slot is "O"
+  size_t i = 0;
+  for (auto e = begin; e != end; ++e) {
+    const int32_t type = labels_are_tags ? labels.tag(static_cast<size_t>(e->label)).entity : e->label;
+    while (i < tokens.size() && encoding.starts[tokens[i]] < e->start) ++i;
+    float low = 1, lead = 1;
+    double entropy = 0;
+    size_t count = 0;
+    for (size_t k = i; k < tokens.size() && encoding.ends[tokens[k]] <= e->end; ++k) {
+      const float* row = &probabilities[k * width];
+      std::fill(mass.begin(), mass.end(), 0.0);
+      for (size_t t = 0; t < width; ++t) {
+        const int32_t of = labels.tag(t).entity;
+        mass[of < 0 ? types : static_cast<size_t>(of)] += row[t];
+      }
+      double other = 0;
+      for (size_t y = 0; y <= types; ++y) {
+        if (static_cast<int32_t>(y) != type) other = std::max(other, mass[y]);
+      }
+      const double own = type >= 0 ? mass[static_cast<size_t>(type)] : 0;
+      low = std::min(low, static_cast<float>(own));
+      lead = std::min(lead, static_cast<float>(own - other));
+      entropy += EntropyOf(row, width);
+      ++count;
+    }
+    if (count == 0) continue;  // no token lies wholly inside (cannot happen for entities made of tokens)
+    e->min_prob = low;
+    e->margin = lead;
+    e->entropy = static_cast<float>(entropy / static_cast<double>(count));
+  }
+}
+
 }  // namespace
 
 void Aggregate(const DecodeParams& params, const float* logits, const Encoding& encoding, std::u16string_view text,
@@ -184,7 +236,21 @@ void Aggregate(const DecodeParams& params, const float* logits, const Encoding& 
     if (!encoding.special[t]) tokens.push_back(t);
   }
   std::vector<float> probabilities(tokens.size() * width);
-  for (size_t i = 0; i < tokens.size(); ++i) Softmax(logits + tokens[i] * width, width, &probabilities[i * width]);
+  std::vector<float> scaled(params.inverse_temperatures ? width : 0);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const float* row = logits + tokens[i] * width;
+    if (params.inverse_temperatures) {
+      for (size_t k = 0; k < width; ++k) scaled[k] = row[k] * (*params.inverse_temperatures)[k];
+      row = scaled.data();
+    }
+    Softmax(row, width, &probabilities[i * width]);
+  }
+  if (params.token_entropies) {
+    for (size_t i = 0; i < tokens.size(); ++i) params.token_entropies->push_back(EntropyOf(&probabilities[i * width], width));
+  }
+  // The token distributions the signals read, kept before they move into the units.
+  const std::vector<float> token_probabilities = params.signals ? probabilities : std::vector<float>();
+  const size_t first_entity = out->size();
 
   // Units and the probabilities each decides with.
   std::vector<Unit> units;
@@ -235,6 +301,10 @@ void Aggregate(const DecodeParams& params, const float* logits, const Encoding& 
     ChunkByScheme(units, tags, scores, labels, out);
   } else {
     GroupLikePipeline(units, tags, scores, labels, out);
+  }
+  if (params.signals) {
+    AddSignals(encoding, tokens, token_probabilities, labels, params.aggregation == Aggregation::kNone,
+               out->begin() + static_cast<ptrdiff_t>(first_entity), out->end());
   }
 }
 

@@ -74,6 +74,13 @@ struct DecodeParams {
   // it must not continue it; the rest is decoded around them. A span touching a unit an earlier span took is
   // skipped. Ignored by argmax. Null: none.
   const std::vector<ForcedSpan>* forced = nullptr;
+  // Calibration (decode/calibration.h): each label's logit is multiplied by its entry before the softmax, so every
+  // probability, and so the decoding, is the calibrated one. Null: the model's own probabilities.
+  const std::vector<float>* inverse_temperatures = nullptr;
+  // Fill each entity's confidence signals (Entity::min_prob, margin, entropy).
+  bool signals = false;
+  // Set: receives the entropy (nats) of each token that takes part (template tokens skipped), in order.
+  std::vector<float>* token_entropies = nullptr;
 };
 
 // Decodes one text (one window). `logits` holds at least encoding.size() rows of labels.size() floats (the

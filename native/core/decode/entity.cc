@@ -1,5 +1,7 @@
 #include "core/decode/entity.h"
 
+#include <utility>
+
 namespace nn {
 
 void EntityColumns::Reserve(size_t texts, size_t entities) {
@@ -25,8 +27,20 @@ void EntityColumns::Append(const std::vector<Entity>& text_entities) {
     tokens.push_back(e.token);
     sources.push_back(e.source);
     ids.push_back(e.id);
+    if (signals) {
+      min_probs.push_back(e.min_prob);
+      margins.push_back(e.margin);
+      entropies.push_back(e.entropy);
+    }
   }
   offsets.push_back(static_cast<uint32_t>(starts.size()));
+}
+
+void EntityColumns::AppendTextSignals(float entropy, uint32_t unknown_tokens, uint32_t windows, uint32_t tokens) {
+  text_entropy.push_back(entropy);
+  unk_rate.push_back(tokens == 0 ? 0.0f : static_cast<float>(unknown_tokens) / static_cast<float>(tokens));
+  text_windows.push_back(windows);
+  text_tokens.push_back(tokens);
 }
 
 void EntityColumns::AppendColumns(const EntityColumns& other, uint32_t first_text) {
@@ -40,6 +54,13 @@ void EntityColumns::AppendColumns(const EntityColumns& other, uint32_t first_tex
   tokens.insert(tokens.end(), other.tokens.begin(), other.tokens.end());
   sources.insert(sources.end(), other.sources.begin(), other.sources.end());
   ids.insert(ids.end(), other.ids.begin(), other.ids.end());
+  signals = other.signals;
+  for (auto [to, from] : {std::pair{&min_probs, &other.min_probs}, {&margins, &other.margins}, {&entropies, &other.entropies},
+                          {&text_entropy, &other.text_entropy}, {&unk_rate, &other.unk_rate}}) {
+    to->insert(to->end(), from->begin(), from->end());
+  }
+  text_windows.insert(text_windows.end(), other.text_windows.begin(), other.text_windows.end());
+  text_tokens.insert(text_tokens.end(), other.text_tokens.begin(), other.text_tokens.end());
 }
 
 }  // namespace nn

@@ -35,6 +35,9 @@ struct HeadOptions {
   std::optional<TaggingScheme> scheme;     // "scheme" (token)
   std::optional<SpanMode> span_mode;       // "spanMode" (span)
   std::optional<double> span_threshold;    // "spanThreshold" (span)
+  // Not a head's own option: every head fills the confidence signals it can (Entity::min_prob, margin, entropy;
+  // HeadDecoder::TextEntropy) when asked ("confidence").
+  bool signals = false;
 
   // The JS names of the options that are set, in the order above.
   std::vector<std::string> given() const;
@@ -51,6 +54,8 @@ struct TextWindows {
   // Per text (empty, or one entry per text): spans a `constrain` rule forces into the decoding. Heads that cannot
   // force spans ignore them (the rule then acts as an override after decoding).
   std::vector<std::vector<ForcedSpan>> forced;
+  std::vector<uint32_t> tokens;   // per text: its tokens (template tokens excluded)
+  std::vector<uint32_t> unknown;  // per text: how many of them are the unknown token
 
   std::u16string_view text(size_t i) const { return (*texts)[i]; }
 };
@@ -67,6 +72,9 @@ class HeadDecoder {
   virtual void DecodeWindow(size_t w, const float* output) = 0;
   // Once every window of text i is decoded: replaces *out with the text's entities, its windows' results merged.
   virtual void TextEntities(size_t i, std::vector<Entity>* out) = 0;
+  // With signals, once text i is decoded: the mean entropy (nats) of its tokens' distributions, each token counted
+  // once however many windows saw it; kNoSignal for a head without per-token distributions or a text without tokens.
+  virtual float TextEntropy(size_t i) const { return kNoSignal; }
 };
 
 // What a decoder reads of the model besides its head. Everything here outlives the decoder (the Model does).
@@ -74,6 +82,8 @@ struct DecodeContext {
   const LabelScheme& labels;
   const SubwordRule& subwords;
   size_t template_tokens;  // tokens the tokenizer's template adds around each window's text
+  // The model's calibration (decode/calibration.h): a factor per label for its logits; null for none.
+  const std::vector<float>* inverse_temperatures = nullptr;
 };
 
 // The model output a head's contract is checked against, at load.

@@ -40,9 +40,9 @@ SpanParams ReadSpanParams(const json::Value& config, const std::string& source) 
 
 class SpanDecoder final : public HeadDecoder {
  public:
-  SpanDecoder(const DecodeContext& model, SpanHeadShape shape, float threshold, SpanMode mode,
+  SpanDecoder(const DecodeContext& model, SpanHeadShape shape, float threshold, SpanMode mode, bool signals,
               const TextWindows& windows)
-      : model_(model), windows_(windows), shape_(shape), threshold_(threshold), mode_(mode) {
+      : model_(model), windows_(windows), shape_(shape), threshold_(threshold), mode_(mode), signals_(signals) {
     words_.reserve(windows.texts->size());
   }
 
@@ -68,6 +68,15 @@ class SpanDecoder final : public HeadDecoder {
       candidates.insert(candidates.end(), window_candidates_[w].begin(), window_candidates_[w].end());
     }
     SelectSpans(mode_, words_[i], &candidates, out);
+    if (signals_) {
+      // A span's label is one sigmoid: a yes/no decision of probability p, whose top-2 margin is |p - (1 - p)|.
+      for (Entity& e : *out) {
+        const double p = e.score;
+        e.min_prob = e.score;
+        e.margin = static_cast<float>(std::fabs(2 * p - 1));
+        e.entropy = static_cast<float>((p > 0 ? -p * std::log(p) : 0) + (p < 1 ? -(1 - p) * std::log(1 - p) : 0));
+      }
+    }
   }
 
  private:
@@ -76,6 +85,7 @@ class SpanDecoder final : public HeadDecoder {
   const SpanHeadShape shape_;
   const float threshold_;
   const SpanMode mode_;
+  const bool signals_;
   std::vector<TextWords> words_;  // per text
   std::vector<WindowCuts> window_cuts_;
   std::vector<std::vector<SpanCandidate>> window_candidates_;
@@ -130,7 +140,7 @@ class SpanHead final : public Head {
     // Scores are float32, as the reference compares them.
     const auto threshold = static_cast<float>(options.span_threshold.value_or(params_.threshold));
     return std::make_unique<SpanDecoder>(model, SpanHeadShape{params_.max_width, labels_}, threshold,
-                                         options.span_mode.value_or(SpanMode::kNested), windows);
+                                         options.span_mode.value_or(SpanMode::kNested), options.signals, windows);
   }
 
  private:

@@ -23,24 +23,36 @@ class TokenDecoder final : public HeadDecoder {
       : model_(model),
         windows_(windows),
         rules_(model.labels, options.scheme.value_or(DetectTaggingScheme(model.labels))),
-        params_{options.aggregation.value_or(kDefaultAggregation), options.decoding.value_or(kDefaultDecoding),
-                options.repair.value_or(false), &rules_} {}
+        params_(MakeParams(model, options, &rules_)) {}
 
-  void TextCut(size_t i, const Encoding&) override { window_entities_.resize(windows_.first[i + 1]); }
+  void TextCut(size_t i, const Encoding&) override {
+    window_entities_.resize(windows_.first[i + 1]);
+    if (params_.signals) window_entropy_.resize(windows_.first[i + 1]);
+  }
 
   void DecodeWindow(size_t w, const float* output) override {
     const size_t text = windows_.owner[w];
+    DecodeParams params = params_;
+    std::vector<ForcedSpan> forced;
     if (text < windows_.forced.size() && !windows_.forced[text].empty()) {
-      std::vector<ForcedSpan> forced;
       WindowForcedSpans(w, windows_.forced[text], &forced);
-      DecodeParams params = params_;
       params.forced = &forced;
-      Aggregate(params, output, windows_.windows[w], windows_.text(text), model_.labels, model_.subwords,
-                &window_entities_[w]);
-      return;
     }
-    Aggregate(params_, output, windows_.windows[w], windows_.text(windows_.owner[w]), model_.labels, model_.subwords,
+    std::vector<float> entropies;
+    if (params_.signals) params.token_entropies = &entropies;
+    Aggregate(params, output, windows_.windows[w], windows_.text(text), model_.labels, model_.subwords,
               &window_entities_[w]);
+    if (params_.signals) window_entropy_[w] = OwnEntropy(w, entropies);
+  }
+
+  float TextEntropy(size_t i) const override {
+    double sum = 0;
+    size_t count = 0;
+    for (size_t w = windows_.first[i]; w < windows_.first[i + 1] && w < window_entropy_.size(); ++w) {
+      sum += window_entropy_[w].sum;
+      count += window_entropy_[w].count;
+    }
+    return count == 0 ? kNoSignal : static_cast<float>(sum / static_cast<double>(count));
   }
 
   void TextEntities(size_t i, std::vector<Entity>* out) override {
@@ -52,6 +64,31 @@ class TokenDecoder final : public HeadDecoder {
   }
 
  private:
+  struct EntropySum {
+    double sum = 0;
+    size_t count = 0;
+  };
+
+  static DecodeParams MakeParams(const DecodeContext& model, const HeadOptions& options, const TransitionRules* rules) {
+    DecodeParams params{options.aggregation.value_or(kDefaultAggregation), options.decoding.value_or(kDefaultDecoding),
+                        options.repair.value_or(false), rules};
+    params.inverse_temperatures = model.inverse_temperatures;
+    params.signals = options.signals;
+    return params;
+  }
+
+  // The entropy of the tokens window w owns: consecutive windows share tokens (the stride), and a shared token
+  // belongs to the later window, so each of the text's tokens is counted once, whatever order windows decode in.
+  EntropySum OwnEntropy(size_t w, const std::vector<float>& entropies) const {
+    const size_t text = windows_.owner[w];
+    const bool last = w + 1 == windows_.first[text + 1];
+    const size_t owned = last ? entropies.size() : std::min(entropies.size(), windows_.begins[w + 1] - windows_.begins[w]);
+    EntropySum out;
+    for (size_t k = 0; k < owned; ++k) out.sum += entropies[k];
+    out.count = owned;
+    return out;
+  }
+
   // The spans wholly inside window w's part of its text: from its first token's start (the text's start for its
   // first window) to its last token's end (the text's end for its last window). A span cut by the window's edge is
   // forced in the window that holds it whole (consecutive windows overlap by the stride), or in none.
@@ -76,6 +113,7 @@ class TokenDecoder final : public HeadDecoder {
   const TransitionRules rules_;
   const DecodeParams params_;
   std::vector<std::vector<Entity>> window_entities_;
+  std::vector<EntropySum> window_entropy_;  // with signals, per window
 };
 
 class TokenHead final : public Head {

@@ -1,6 +1,7 @@
 #include "core/engine/extract.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "core/engine/windows.h"
@@ -51,6 +52,8 @@ void CutIntoWindows(const Model& model, const ExtractOptions& options, const std
       throw Error(ErrorCode::kTooManyWindows, TooManyWindowsMessage(options));
     }
     SplitIntoWindows(bare, model.tokenizer(), model.max_tokens(), options.stride, &out->windows, &out->begins);
+    out->tokens.push_back(static_cast<uint32_t>(bare.size()));
+    out->unknown.push_back(static_cast<uint32_t>(std::count(bare.ids.begin(), bare.ids.end(), model.tokenizer().unk_id())));
     out->owner.resize(out->windows.size(), static_cast<uint32_t>(i));
     out->first.push_back(out->windows.size());
     decoder->TextCut(i, bare);
@@ -189,7 +192,8 @@ ExtractJob::ExtractJob(const Model& model, ExtractRequest* request, size_t first
     s.bound = request->rules->BindLabels(model.labels().types());
     if (request->rules->has_constrain_rules()) MatchBeforeDecoding(model, *request, s.sentences, s.bound, &s.matches, &s.cut);
   }
-  const DecodeContext context{model.labels(), model.subwords(), model.tokenizer().template_size()};
+  const DecodeContext context{model.labels(), model.subwords(), model.tokenizer().template_size(),
+                               model.inverse_temperatures().empty() ? nullptr : &model.inverse_temperatures()};
   s.decoder = model.head().NewDecoder(context, request->options.head, s.cut);
   CutIntoWindows(model, request->options, run, &s.cut, s.decoder.get());
   s.output_dims = model.head().output_dims();
@@ -211,7 +215,28 @@ void ExtractJob::Finish() {
   EntityColumns& result = s.request->result;
   result = EntityColumns{};
   result.Reserve(count, s.cut.windows.size());
+  result.signals = s.request->options.head.signals;
   const bool tags = s.model.head().LabelsAreTags(s.request->options.head);
+  // Text i's own signals: over its sentences with segmentation (their entropies weighted by their tokens).
+  auto text_signals = [&s](size_t i, EntityColumns* out) {
+    const size_t first = s.sentences ? s.sentences->first[i] : i;
+    const size_t last = s.sentences ? s.sentences->first[i + 1] : i + 1;
+    uint32_t tokens = 0, unknown = 0, windows = 0;
+    double entropy = 0;
+    size_t measured = 0;
+    for (size_t k = first; k < last; ++k) {
+      tokens += s.cut.tokens[k];
+      unknown += s.cut.unknown[k];
+      windows += static_cast<uint32_t>(s.cut.first[k + 1] - s.cut.first[k]);
+      const float e = s.decoder->TextEntropy(k);
+      if (!std::isnan(e)) {
+        entropy += static_cast<double>(e) * s.cut.tokens[k];
+        measured += s.cut.tokens[k];
+      }
+    }
+    out->AppendTextSignals(measured == 0 ? kNoSignal : static_cast<float>(entropy / static_cast<double>(measured)),
+                           unknown, windows, tokens);
+  };
   const rules::RuleSet* rules = s.request->rules.get();
   const rules::BoundLabels& bound = s.bound;
   const std::vector<std::string>& type_names = rules ? bound.names : s.model.labels().types();
@@ -235,6 +260,7 @@ void ExtractJob::Finish() {
     if (rules) rules->Apply(s.request->texts[i], bound, &text_entities, s.matches.empty() ? nullptr : &s.matches[i]);
     KeepWanted(s.model.labels(), type_names, s.request->options, tags, &text_entities);
     result.Append(text_entities);
+    if (result.signals) text_signals(i, &result);
   }
   if (!s.unit_bytes.empty()) ToByteOffsets(s.unit_bytes, &result);
   if (rules) s.request->label_names = bound.names;
