@@ -38,3 +38,22 @@ export {
   type ServeOptions,
   type ServiceOptions,
 } from './server';
+export {
+  cascade,
+  Cascade,
+  EscalationBudget,
+  remoteTier,
+  RemoteTierError,
+  type CascadeBudget,
+  type CascadeEntity,
+  type CascadeOptions,
+  type CascadeResult,
+  type CascadeStats,
+  type ConfidenceSignal,
+  type Degraded,
+  type RemoteOptions,
+  type TierExtractor,
+  type TierInput,
+  type TierSpec,
+  type TierStats,
+} from './cascade';
