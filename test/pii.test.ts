@@ -40,11 +40,10 @@ describe('PII evaluation with conll03-bert-small', () => {
     expect(checkPiiTargets(scores).slice(0, 2).every((check) => check.met)).toBe(true);
   });
 
-  // Fails while two recognizer faults last (reported with issue 13): a PHONE_NUMBER or CREDIT_CARD match may start
-  // after a space inside a longer run of digit groups, e.g. CREDIT_CARD "5785 0643 9327" in the Luhn-failing
-  // "4022 5785 0643 9327", PHONE_NUMBER "0164 5436 78" in the IBAN with wrong check digits
-  // "DE01 3883 7861 0164 5436 78". When they are fixed this test passes, so `it.fails` fails: make it `it`.
-  it.fails('redacts none of the hard negatives with the rules', async () => {
+  // A match starting after a space inside a longer run of digit groups (CREDIT_CARD "5785 0643 9327" in the
+  // Luhn-failing "4022 5785 0643 9327", PHONE_NUMBER "0164 5436 78" in an IBAN with wrong check digits) was the
+  // fault this guards against.
+  it('redacts none of the hard negatives with the rules', async () => {
     const { scores } = await evaluated();
     expect(scores.negatives.total).toBeGreaterThan(600);
     expect(scores.negatives.redactedByRules).toBe(0);

@@ -24,6 +24,14 @@ std::vector<std::string> Found(const char* name, const std::string& text) {
 
 using V = std::vector<std::string>;  // wrapped in () inside CHECK_EQ (commas)
 
+TEST("rules recognizers", "a number never starts inside a longer run of digit groups whose whole fails") {
+  CHECK_EQ(Found("CREDIT_CARD", "card=4022 5785 0643 9327"), V{});          // its last 12 digits pass Luhn
+  CHECK_EQ(Found("CREDIT_CARD", "AT69 1705 5725 1413 8724"), V{});          // an IBAN with wrong check digits
+  CHECK_EQ(Found("PHONE_NUMBER", "DE01 3883 7861 0164 5436 78"), V{});
+  CHECK_EQ(Found("PHONE_NUMBER", "NO01 0295 9483 074"), V{});
+  CHECK_EQ(Found("CREDIT_CARD", "paid 4111 1111 1111 1111 today"), (V{"4111 1111 1111 1111"}));  // a word before is fine
+}
+
 TEST("rules recognizers", "validators") {
   CHECK(LuhnValid("4111111111111111"));
   CHECK(!LuhnValid("4111111111111112"));
@@ -63,6 +71,9 @@ TEST("rules recognizers", "PHONE_NUMBER") {
   CHECK_EQ(Found("PHONE_NUMBER", "Call +1 415-555-2671 or (415) 555-2671 or 415.555.2671, UK 020 7946 0958."),
            (V{"+1 415-555-2671", "(415) 555-2671", "415.555.2671", "020 7946 0958"}));
   CHECK_EQ(Found("PHONE_NUMBER", "+442079460958"), (V{"+442079460958"}));
+  // A parenthesis after the number that holds no group ends the number before it.
+  CHECK_EQ(Found("PHONE_NUMBER", "call 028 1566 3058 (order 5) or 790.637.6223 (5 items)"),
+           (V{"028 1566 3058", "790.637.6223"}));
   // Near misses: order numbers, dates, times, SSNs, cards, versions.
   CHECK_EQ(Found("PHONE_NUMBER",
                  "order 12345678901 on 2024-01-15 at 12:30:45, ssn 123-45-6789, card 4111 1111 1111 1111, v1.2.3"),

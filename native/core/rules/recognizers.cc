@@ -277,6 +277,15 @@ bool ReadDigitGroups(std::u16string_view t, size_t i, const char* separators, bo
     ++i;
   }
   for (;;) {
+    // A group after a separator that turns out not to be one ("3058 (order 5)", "(5 items)") ends the number
+    // before that separator; only the first group failing means no number.
+    const size_t digits_before = g->digits.size();
+    auto end_before_this_group = [&] {
+      if (g->sizes.empty()) return false;
+      g->digits.resize(digits_before);
+      g->separators.pop_back();
+      return true;
+    };
     bool paren = false;
     if (allow_plus_and_parens && i < limit && t[i] == '(') {
       paren = true;
@@ -284,10 +293,10 @@ bool ReadDigitGroups(std::u16string_view t, size_t i, const char* separators, bo
     }
     const size_t begin = i;
     while (i < limit && Digit(t[i])) g->digits.push_back(static_cast<char>(t[i++]));
-    if (i == begin) return !g->sizes.empty() && !paren;
+    if (i == begin) return end_before_this_group();
+    if (paren && (i >= limit || t[i] != ')')) return end_before_this_group();
     g->sizes.push_back(i - begin);
     if (paren) {
-      if (i >= limit || t[i] != ')') return false;
       ++i;
       g->parenthesised = true;
     }
@@ -310,6 +319,12 @@ bool ReadDigitGroups(std::u16string_view t, size_t i, const char* separators, bo
   }
 }
 
+// Whether a number may start at i: StartBoundary, and not after a space that follows a digit, where it would be
+// the tail of a longer run of digit groups ("5785 0643 9327" inside "4022 5785 0643 9327", whose whole failed).
+bool StartsDigitRun(std::u16string_view t, size_t i) {
+  return StartBoundary(t, i) && !(i >= 2 && t[i - 1] == ' ' && Digit(t[i - 2]));
+}
+
 bool SameSeparators(const std::u16string& separators) {
   for (char16_t s : separators) {
     if (s != separators[0]) return false;
@@ -322,7 +337,7 @@ void FindPhones(std::u16string_view t, std::vector<BuiltinSpan>* out) {
   DigitGroups g;
   for (size_t i = 0; i < t.size(); ++i) {
     const char16_t c = t[i];
-    if (!(Digit(c) || c == '+' || c == '(') || !StartBoundary(t, i)) continue;
+    if (!(Digit(c) || c == '+' || c == '(') || !StartsDigitRun(t, i)) continue;
     if (!ReadDigitGroups(t, i, " -.", true, 24, &g) || !EndBoundary(t, g.end)) continue;
     if (g.end < t.size() && (Digit(t[g.end]) || t[g.end] == '(')) continue;
     const size_t n = g.digits.size();
@@ -352,7 +367,7 @@ void FindPhones(std::u16string_view t, std::vector<BuiltinSpan>* out) {
 void FindCards(std::u16string_view t, std::vector<BuiltinSpan>* out) {
   DigitGroups g;
   for (size_t i = 0; i < t.size(); ++i) {
-    if (!Digit(t[i]) || !StartBoundary(t, i)) continue;
+    if (!Digit(t[i]) || !StartsDigitRun(t, i)) continue;
     if (!ReadDigitGroups(t, i, " -", false, 24, &g) || !EndBoundary(t, g.end)) continue;
     if (g.end < t.size() && Digit(t[g.end])) continue;
     const std::vector<size_t>& s = g.sizes;
@@ -377,7 +392,7 @@ void FindCards(std::u16string_view t, std::vector<BuiltinSpan>* out) {
 void FindSsns(std::u16string_view t, std::vector<BuiltinSpan>* out) {
   DigitGroups g;
   for (size_t i = 0; i < t.size(); ++i) {
-    if (!Digit(t[i]) || !StartBoundary(t, i)) continue;
+    if (!Digit(t[i]) || !StartsDigitRun(t, i)) continue;
     if (!ReadDigitGroups(t, i, " -", false, 12, &g) || !EndBoundary(t, g.end)) continue;
     if (g.sizes != std::vector<size_t>{3, 2, 4} || !SameSeparators(g.separators)) continue;
     if (g.digits.find_first_not_of(g.digits[0]) == std::string::npos) continue;  // 111-11-1111
