@@ -414,6 +414,30 @@ export const OPTIONS = {
       default: 10_000,
       cli: { flag: '--shutdown-grace-ms', help: 'ms requests in flight get on SIGTERM/SIGINT' },
     },
+    /** With a shadow model (serve --shadow): the share of /extract requests it also runs, after they are answered. */
+    shadowShare: {
+      type: 'number',
+      min: 0,
+      max: 1,
+      default: 0.1,
+      cli: { flag: '--shadow-share', help: 'share of /extract requests the --shadow model also runs' },
+    },
+    /** Most shadow calls running at once; a sampled request beyond them is skipped and counted. */
+    shadowMaxCalls: {
+      type: 'integer',
+      min: 1,
+      max: 1024,
+      default: 2,
+      cli: { flag: '--shadow-max-calls', help: 'most shadow calls running at once; more are skipped' },
+    },
+    /** Milliseconds a shadow call may take; a later one is dropped and counted as failed. */
+    shadowTimeoutMs: {
+      type: 'integer',
+      min: 1,
+      max: HOUR_MS,
+      default: 10_000,
+      cli: { flag: '--shadow-timeout-ms', help: 'ms a shadow call may take' },
+    },
   },
 
   /** redact()'s own, beside extract's (docs/api.md "Redaction"). */
