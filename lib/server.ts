@@ -12,6 +12,7 @@ import { NerError, type NerErrorCode } from './errors';
 import type { Entity, NativeNer } from './ner';
 import type { Operator, OperatorObject, RedactedText, RedactionKeys } from './redaction';
 import type { Rules } from './rules';
+import { createShadow, type ShadowExtractor } from './shadow';
 import {
   checkExtractOptions,
   checkRedactOptions,
@@ -290,6 +291,11 @@ export interface RedactDefaults {
 /** createService's options: the limits (ServeOptions), and /redact's defaults and keys. */
 export interface ServiceOptions extends ServeOptions {
   redact?: RedactDefaults;
+  /**
+   * A second model (serve --shadow DIR) run on shadowShare of /extract requests after they are answered, its
+   * agreement with `ner` exported by /metrics (lib/shadow.ts). The service owns it and disposes it on shutdown.
+   */
+  shadow?: ShadowExtractor;
 }
 
 /** Splits createService's options into the limits, for checkServeOptions, and /redact's defaults, checked here. */
@@ -407,8 +413,14 @@ export interface NerService {
 
 /** Serves `ner` over HTTP. Call listen() on the returned server; the service owns `ner` and disposes it on shutdown. */
 export function createService(ner: NativeNer, options: ServiceOptions = {}): NerService {
-  const { serve: serveOptions, redact: redactDefaults } = splitServiceOptions(options);
+  const isObject = options !== null && typeof options === 'object' && !Array.isArray(options);
+  const { shadow: shadowModel, ...serviceOptions } = isObject ? options : { shadow: undefined };
+  const { serve: serveOptions, redact: redactDefaults } = splitServiceOptions(isObject ? serviceOptions : options);
   const limits = checkServeOptions(serveOptions);
+  const shadow =
+    shadowModel === undefined
+      ? null
+      : createShadow(shadowModel, { share: limits.shadowShare, maxCalls: limits.shadowMaxCalls, timeoutMs: limits.shadowTimeoutMs });
   // A default for a label nobody gives would fail every /redact request as if the client had made the typo.
   const known = [...ner.info.entityTypes, ...(ner.currentRules?.labels ?? [])];
   const unknownLabel = Object.keys(redactDefaults.operators).find((label) => label !== '*' && !known.includes(label));
@@ -503,6 +515,7 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     metrics.texts += texts.length;
     for (const entities of results) for (const e of entities) metrics.entities.add(e.label);
     sendJson(request, response, 200, { entities: single ? results[0] : results } satisfies { entities: Entity[] | Entity[][] });
+    shadow?.offer(texts, extractOptions, results); // after the answer is written: never on the response's path
   }
 
   async function redact(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -575,7 +588,7 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
         sendJson(request, response, 200, { status: 'ok', model: { name: modelName, sha256: await modelSha256 }, head, entityTypes });
       } else if (path === '/metrics') {
         requireRead(request, path);
-        const text = metrics.render(inFlight, ner.stats().tokens);
+        const text = metrics.render(inFlight, ner.stats().tokens) + (shadow ? `${shadow.render().join('\n')}\n` : '');
         writeHead(request, response, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
         response.end(text);
       } else {
@@ -633,7 +646,7 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     }
     // Past the grace period, extract calls still running are aborted too, so shutdown does not outlast it by more
     // than the batch ONNX Runtime is running.
-    await ner.dispose({ abortRunning: !inTime });
+    await Promise.all([ner.dispose({ abortRunning: !inTime }), shadow?.close()]);
   }
 
   return {
