@@ -4,6 +4,7 @@
 // come from the option table, options.ts).
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { isCommand, parseCommandLine, USAGE, usageOf, UsageError, type CommandLine, type CommandName } from './commands';
 import { NerError } from './errors';
 import {
@@ -244,6 +245,15 @@ async function evalPii(line: CommandLine, namesFile: string): Promise<void> {
   }
 }
 
+/**
+ * serve --shadow: a model directory, or an .onnx file inside one (int8 beside fp32). It loads with the primary's
+ * options (threads, rules, segmentation), so the two differ by the model alone.
+ */
+async function loadShadow(path: string, options: ModelOptions): Promise<NativeNer> {
+  const file = path.toLowerCase().endsWith('.onnx') ? { dir: dirname(path), modelFile: basename(path) } : { dir: path, modelFile: undefined };
+  return loadModel(file.dir, { ...options, modelFile: file.modelFile });
+}
+
 async function serveCommand(args: string[]): Promise<void> {
   const line = commandLine('serve', args);
   if (!line) return;
@@ -256,12 +266,18 @@ async function serveCommand(args: string[]): Promise<void> {
 
   // The extract options given (--segment, --line-breaks) become the model's defaults, so every request gets them.
   const ner = await loadModel(line.model, { ...line.options.model, ...line.options.extract });
-  const service = createService(ner, { ...limits, redact: { operators, keys } });
+  const shadowPath = line.flags.shadow as string | undefined;
+  const shadow = shadowPath === undefined ? undefined : await loadShadow(shadowPath, { ...line.options.model, ...line.options.extract });
+  const service = createService(ner, { ...limits, redact: { operators, keys }, shadow });
   await new Promise<void>((resolve, reject) => {
     service.server.once('error', reject);
     service.server.listen(port, (host as string | undefined) ?? '127.0.0.1', () => resolve());
   });
   console.error(`native-ner: serving ${ner.info.modelPath} on ${service.url()}`);
+  if (shadow) {
+    const share = limits.shadowShare ?? SERVE_LIMITS.shadowShare.default;
+    console.error(`native-ner: shadow model ${shadow.info.modelPath} runs on a share of ${share} of /extract requests`);
+  }
   const redactSetup = describeRedactSetup(operators, keys);
   if (redactSetup !== null) console.error(`native-ner: /redact: ${redactSetup}`);
   const rulesFile = line.options.extract.rules as string | undefined;

@@ -99,11 +99,17 @@ the rules file (an invalid one keeps the rules in use; the log says why).
                   --operator sets its defaults, --hash-key and --encrypt-key its keys
   GET /healthz    {"status": "ok", "model": {"name", "sha256"}, ...}
   GET /metrics    Prometheus text: request and inference latency histograms, texts, tokens, entities by label,
-                  redactions by label and operator, requests by status, errors by code`,
+                  redactions by label and operator, requests by status, errors by code; with --shadow, the
+                  shadow model's calls and its agreement with --model per label (tp, fp, fn, F1)`,
     scopes: ['model', 'extract', 'redact', 'serve'],
     first: {
       port: { type: 'string', arg: 'N', help: 'TCP port (default 8080; 0 picks a free one)' },
       host: { type: 'string', arg: 'ADDR', help: 'address to listen on (default 127.0.0.1)' },
+      shadow: {
+        type: 'string',
+        arg: 'DIR',
+        help: 'a second model (a directory, or an .onnx file in one) run on --shadow-share of /extract\nrequests after they are answered; /metrics shows how far it agrees with --model',
+      },
     },
     last: KEY_FLAGS,
     positionals: false,
