@@ -6,6 +6,7 @@ export {
   type EngineStats,
   type ModelInfo,
   type RedactStreamResult,
+  type TokenScores,
   type Utf8Texts,
 } from './ner';
 export {

@@ -52,6 +52,10 @@ export interface NativeColumns {
   unkRate?: Float32Array;
   textWindows?: Uint32Array;
   textTokens?: Uint32Array;
+  /** With tokenLogits only (ner.tokenScores): text i's tokens are rows tokenRows[i] .. tokenRows[i + 1]. */
+  tokenRows?: Uint32Array;
+  tokenSpans?: Uint32Array;
+  tokenLogits?: Float32Array;
   /** With a redaction policy only: the rewritten texts and their items. */
   redacted?: NativeRedacted;
 }
@@ -84,8 +88,11 @@ export interface NativeRedactionPolicy {
   pseudonyms: unknown;
 }
 
-/** Extract options as the binding reads them: checked by lib/options.ts, whose ranges the binding trusts. */
-export type NativeExtractOptions = Omit<ExtractOptions, 'rules'>;
+/**
+ * Extract options as the binding reads them: checked by lib/options.ts, whose ranges the binding trusts; and
+ * tokenLogits, which only ner.tokenScores sets.
+ */
+export type NativeExtractOptions = Omit<ExtractOptions, 'rules'> & { tokenLogits?: boolean };
 
 export interface NativeModelInfo {
   labels: string[];

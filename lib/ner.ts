@@ -65,6 +65,16 @@ export interface Entity {
   entropy?: number;
 }
 
+/** The model's raw scores of one text's tokens (ner.tokenScores). */
+export interface TokenScores {
+  /** Each token's span in the text, UTF-16 offsets (template tokens such as [CLS] excluded). */
+  starts: Uint32Array;
+  ends: Uint32Array;
+  /** Row t, logits[t × labels.length ..], is token t's logit per label of `labels` (id2label), before calibration. */
+  logits: Float32Array;
+  labels: readonly string[];
+}
+
 /** One text of redactStream: its position in the input, the redacted text and what was replaced. */
 export interface RedactStreamResult {
   index: number;
@@ -341,6 +351,42 @@ export class NativeNer {
     const { columns, labelNames, rules } = await this.run(texts, extract, (known) => toNativePolicy(redact, known, streamPseudonyms));
     if (!columns.redacted) throw new NerError('ERR_INTERNAL', 'the binding returned no redaction');
     return toRedactedTexts(texts, columns.redacted, labelNames, rules, redact.includeOriginal ?? false);
+  }
+
+  /**
+   * The model's raw logits for each token of each text (a token classifier's, before calibration and softmax), each
+   * token once however many windows saw it: what `native-ner calibrate` fits temperatures on, and a way to inspect
+   * the model. Takes extract's windowing and segmentation options.
+   */
+  async tokenScores(texts: string[], options?: ExtractOptions): Promise<TokenScores[]> {
+    if (this.info.head !== 'token') {
+      throw new NerError('ERR_INVALID_ARGUMENT', `tokenScores needs a token classifier; this is a ${this.info.head} model`);
+    }
+    const copy = readTextArray(texts);
+    const { rules, ...given } = checkExtractOptions(options);
+    if (rules !== undefined) throw new NerError('ERR_INVALID_ARGUMENT', 'tokenScores gives the model\'s own scores; rules do not apply');
+    const native = this.requireNative();
+    const work = callNative(() => native.extract(copy, { ...this.defaults, ...given, tokenLogits: true }));
+    this.track(work);
+    let columns: NativeColumns;
+    try {
+      columns = await work;
+    } catch (error) {
+      throw fromNative(error);
+    }
+    const { tokenRows, tokenSpans, tokenLogits } = columns;
+    if (!tokenRows || !tokenSpans || !tokenLogits) throw new NerError('ERR_INTERNAL', 'the binding returned no token scores');
+    const width = this.info.labels.length;
+    return copy.map((_, i) => {
+      const [from, to] = [tokenRows[i], tokenRows[i + 1]];
+      const spans = tokenSpans.subarray(2 * from, 2 * to);
+      return {
+        starts: spans.filter((_, k) => k % 2 === 0),
+        ends: spans.filter((_, k) => k % 2 === 1),
+        logits: tokenLogits.subarray(from * width, to * width),
+        labels: this.info.labels,
+      };
+    });
   }
 
   /**

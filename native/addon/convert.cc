@@ -147,6 +147,7 @@ ExtractOptions ToExtractOptions(const Napi::Value& value) {
   head.decoding = o.Choice("decoding", ParseDecoding);
   head.repair = o.Boolean("repair");
   head.signals = o.Boolean("confidence").value_or(false);
+  head.logits = o.Boolean("tokenLogits").value_or(false);  // ner.tokenScores only; not an extract option
   head.scheme = o.Choice("scheme", ParseTaggingScheme);
   head.span_mode = o.Choice("spanMode", ParseSpanMode);
   head.span_threshold = o.Number("spanThreshold");

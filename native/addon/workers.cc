@@ -106,6 +106,11 @@ Napi::Object ColumnsToObject(Napi::Env env, ExtractRequest& request, bool labels
     out.Set("textWindows", ToTypedArray(env, std::move(columns.text_windows)));
     out.Set("textTokens", ToTypedArray(env, std::move(columns.text_tokens)));
   }
+  if (columns.token_scores) {
+    out.Set("tokenRows", ToTypedArray(env, std::move(columns.token_rows)));
+    out.Set("tokenSpans", ToTypedArray(env, std::move(columns.token_spans)));
+    out.Set("tokenLogits", ToTypedArray(env, std::move(columns.token_logits)));
+  }
   if (request.redaction) out.Set("redacted", RedactedToObject(env, std::move(request.redacted)));
   return out;
 }

@@ -61,6 +61,14 @@ void EntityColumns::AppendColumns(const EntityColumns& other, uint32_t first_tex
   }
   text_windows.insert(text_windows.end(), other.text_windows.begin(), other.text_windows.end());
   text_tokens.insert(text_tokens.end(), other.text_tokens.begin(), other.text_tokens.end());
+  token_scores = other.token_scores;
+  if (token_scores) {
+    if (token_rows.empty()) token_rows.push_back(0);
+    const uint32_t rows = token_rows.back();
+    for (size_t i = 1; i < other.token_rows.size(); ++i) token_rows.push_back(rows + other.token_rows[i]);
+    token_spans.insert(token_spans.end(), other.token_spans.begin(), other.token_spans.end());
+    token_logits.insert(token_logits.end(), other.token_logits.begin(), other.token_logits.end());
+  }
 }
 
 }  // namespace nn

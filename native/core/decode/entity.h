@@ -52,6 +52,12 @@ struct EntityColumns {
   std::vector<float> unk_rate;
   std::vector<uint32_t> text_windows;
   std::vector<uint32_t> text_tokens;
+  // With token logits only (HeadOptions::logits): text i's tokens are rows token_rows[i] .. token_rows[i + 1] of
+  // token_spans (start and end per token, UTF-16 in the text) and token_logits (the model's raw logits per token).
+  bool token_scores = false;
+  std::vector<uint32_t> token_rows;
+  std::vector<uint32_t> token_spans;
+  std::vector<float> token_logits;
 
   void Reserve(size_t texts, size_t entities);
   void Append(const std::vector<Entity>& text_entities);  // adds the next text's entities

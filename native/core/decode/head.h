@@ -38,6 +38,8 @@ struct HeadOptions {
   // Not a head's own option: every head fills the confidence signals it can (Entity::min_prob, margin, entropy;
   // HeadDecoder::TextEntropy) when asked ("confidence").
   bool signals = false;
+  // Token heads: keep each token's raw logits for HeadDecoder::TextLogits (ner.tokenScores, for calibration).
+  bool logits = false;
 
   // The JS names of the options that are set, in the order above.
   std::vector<std::string> given() const;
@@ -75,6 +77,10 @@ class HeadDecoder {
   // With signals, once text i is decoded: the mean entropy (nats) of its tokens' distributions, each token counted
   // once however many windows saw it; kNoSignal for a head without per-token distributions or a text without tokens.
   virtual float TextEntropy(size_t i) const { return kNoSignal; }
+  // With HeadOptions::logits, once text i is decoded: appends each of its tokens once (template tokens excluded), in
+  // order: its UTF-16 span to *spans (start, end pairs) and its raw logits (before calibration) to *logits. Heads
+  // without per-token logits append nothing.
+  virtual void TextLogits(size_t i, std::vector<uint32_t>* spans, std::vector<float>* logits) const {}
 };
 
 // What a decoder reads of the model besides its head. Everything here outlives the decoder (the Model does).

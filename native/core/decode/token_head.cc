@@ -23,11 +23,13 @@ class TokenDecoder final : public HeadDecoder {
       : model_(model),
         windows_(windows),
         rules_(model.labels, options.scheme.value_or(DetectTaggingScheme(model.labels))),
-        params_(MakeParams(model, options, &rules_)) {}
+        params_(MakeParams(model, options, &rules_)),
+        keep_logits_(options.logits) {}
 
   void TextCut(size_t i, const Encoding&) override {
     window_entities_.resize(windows_.first[i + 1]);
     if (params_.signals) window_entropy_.resize(windows_.first[i + 1]);
+    if (keep_logits_) window_logits_.resize(windows_.first[i + 1]);
   }
 
   void DecodeWindow(size_t w, const float* output) override {
@@ -43,6 +45,14 @@ class TokenDecoder final : public HeadDecoder {
     Aggregate(params, output, windows_.windows[w], windows_.text(text), model_.labels, model_.subwords,
               &window_entities_[w]);
     if (params_.signals) window_entropy_[w] = OwnEntropy(w, entropies);
+    if (keep_logits_) KeepLogits(w, output);
+  }
+
+  void TextLogits(size_t i, std::vector<uint32_t>* spans, std::vector<float>* logits) const override {
+    for (size_t w = windows_.first[i]; w < windows_.first[i + 1] && w < window_logits_.size(); ++w) {
+      spans->insert(spans->end(), window_logits_[w].spans.begin(), window_logits_[w].spans.end());
+      logits->insert(logits->end(), window_logits_[w].logits.begin(), window_logits_[w].logits.end());
+    }
   }
 
   float TextEntropy(size_t i) const override {
@@ -77,12 +87,40 @@ class TokenDecoder final : public HeadDecoder {
     return params;
   }
 
-  // The entropy of the tokens window w owns: consecutive windows share tokens (the stride), and a shared token
-  // belongs to the later window, so each of the text's tokens is counted once, whatever order windows decode in.
-  EntropySum OwnEntropy(size_t w, const std::vector<float>& entropies) const {
+  struct WindowLogits {
+    std::vector<uint32_t> spans;
+    std::vector<float> logits;
+  };
+
+  // How many of window w's text tokens (of `tokens`) it owns: consecutive windows share tokens (the stride), and a
+  // shared token belongs to the later window, so each of the text's tokens is counted once, whatever order windows
+  // decode in.
+  size_t OwnedTokens(size_t w, size_t tokens) const {
     const size_t text = windows_.owner[w];
     const bool last = w + 1 == windows_.first[text + 1];
-    const size_t owned = last ? entropies.size() : std::min(entropies.size(), windows_.begins[w + 1] - windows_.begins[w]);
+    return last ? tokens : std::min(tokens, windows_.begins[w + 1] - windows_.begins[w]);
+  }
+
+  void KeepLogits(size_t w, const float* output) {
+    const Encoding& window = windows_.windows[w];
+    const size_t width = model_.labels.size();
+    size_t text_tokens = 0;
+    for (size_t t = 0; t < window.size(); ++t) text_tokens += !window.special[t];
+    const size_t owned = OwnedTokens(w, text_tokens);
+    WindowLogits& kept = window_logits_[w];
+    size_t k = 0;
+    for (size_t t = 0; t < window.size() && k < owned; ++t) {
+      if (window.special[t]) continue;
+      kept.spans.push_back(window.starts[t]);
+      kept.spans.push_back(window.ends[t]);
+      kept.logits.insert(kept.logits.end(), output + t * width, output + (t + 1) * width);
+      ++k;
+    }
+  }
+
+  // The entropy of the tokens window w owns (OwnedTokens).
+  EntropySum OwnEntropy(size_t w, const std::vector<float>& entropies) const {
+    const size_t owned = OwnedTokens(w, entropies.size());
     EntropySum out;
     for (size_t k = 0; k < owned; ++k) out.sum += entropies[k];
     out.count = owned;
@@ -114,6 +152,8 @@ class TokenDecoder final : public HeadDecoder {
   const DecodeParams params_;
   std::vector<std::vector<Entity>> window_entities_;
   std::vector<EntropySum> window_entropy_;  // with signals, per window
+  const bool keep_logits_;
+  std::vector<WindowLogits> window_logits_;  // with logits, per window
 };
 
 class TokenHead final : public Head {

@@ -216,6 +216,8 @@ void ExtractJob::Finish() {
   result = EntityColumns{};
   result.Reserve(count, s.cut.windows.size());
   result.signals = s.request->options.head.signals;
+  result.token_scores = s.request->options.head.logits;
+  if (result.token_scores) result.token_rows.push_back(0);
   const bool tags = s.model.head().LabelsAreTags(s.request->options.head);
   // Text i's own signals: over its sentences with segmentation (their entropies weighted by their tokens).
   auto text_signals = [&s](size_t i, EntityColumns* out) {
@@ -261,6 +263,18 @@ void ExtractJob::Finish() {
     KeepWanted(s.model.labels(), type_names, s.request->options, tags, &text_entities);
     result.Append(text_entities);
     if (result.signals) text_signals(i, &result);
+    if (result.token_scores) {
+      const size_t first = s.sentences ? s.sentences->first[i] : i;
+      const size_t last = s.sentences ? s.sentences->first[i + 1] : i + 1;
+      for (size_t k = first; k < last; ++k) {
+        const size_t from = result.token_spans.size();
+        s.decoder->TextLogits(k, &result.token_spans, &result.token_logits);
+        if (s.sentences) {
+          for (size_t x = from; x < result.token_spans.size(); ++x) result.token_spans[x] += s.sentences->starts[k];
+        }
+      }
+      result.token_rows.push_back(static_cast<uint32_t>(result.token_spans.size() / 2));
+    }
   }
   if (!s.unit_bytes.empty()) ToByteOffsets(s.unit_bytes, &result);
   if (rules) s.request->label_names = bound.names;
