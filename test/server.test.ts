@@ -217,7 +217,7 @@ describe('HTTP service', () => {
     expect(failure(null)).toBeInstanceOf(TypeError);
     expect(failure({ maxBody: 5 }).message).toBe(
       "unknown serve option 'maxBody'; known: maxBodyBytes, maxTexts, maxStride, maxWindows, extractTimeoutMs, " +
-        'headersTimeoutMs, requestTimeoutMs, shutdownGraceMs',
+        'headersTimeoutMs, requestTimeoutMs, shutdownGraceMs, shadowShare, shadowMaxCalls, shadowTimeoutMs',
     );
     expect(failure({ headersTimeoutMs: 5000, requestTimeoutMs: 1000 }).message).toMatch(/headersTimeoutMs.*requestTimeoutMs/);
   });
