@@ -20,6 +20,7 @@ export {
   type RedactionKeys,
 } from './redaction';
 export { Tokenizer, type TokenizedText } from './tokenizer';
+export { combineIdentity, modelIdentity, type ModelIdentity } from './identity';
 export { sentences, type Sentence, type SentenceOptions } from './segmentation';
 export { NerError, type NerErrorCode } from './errors';
 export { Rules, loadRules, type RulesDocument, type RulesInput } from './rules';

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { callNative, fromNative, NerError } from './errors';
+import { modelIdentity, modelIdentitySync, type ModelIdentity } from './identity';
 import {
   chooseOrtLibrary,
   getBinding,
@@ -107,6 +108,8 @@ export interface ModelInfo {
   deviceNote?: string;
   /** The temperature scaling applied to every call (`native-ner calibrate`): its file, or undefined for none. */
   calibration?: string;
+  /** SHA-256 of the ONNX file, tokenizer.json and config.json, and of the three combined (lib/identity.ts). */
+  identity: ModelIdentity;
   /**
    * What is suspect about this model directory although it loads (for example a tokenizer.json without a
    * post_processor, so no [CLS]/[SEP]); empty for a sound model. The CLI prints them.
@@ -131,8 +134,8 @@ function calibrationPathOf(directory: string, given: string | undefined): string
   return existsSync(beside) ? beside : '';
 }
 
-function toModelInfo(raw: NativeModelInfo): ModelInfo {
-  const info: ModelInfo = {
+function toModelInfo(raw: NativeModelInfo): Omit<ModelInfo, 'identity'> {
+  const info: Omit<ModelInfo, 'identity'> = {
     labels: raw.labels,
     entityTypes: raw.types.filter((t) => t !== 'O'),
     maxTokens: raw.maxTokens,
@@ -227,12 +230,13 @@ export class NativeNer {
 
   /**
    * Loads a model directory synchronously (this blocks the thread for the load, about a second for a small
-   * BERT). Servers should prefer `await NativeNer.load(dir)`, which loads on a worker thread.
+   * BERT, and for hashing its files into info.identity, about 0.2 s per 100 MB of ONNX file). Servers should
+   * prefer `await NativeNer.load(dir)`, which loads on a worker thread and reads the files asynchronously.
    */
   constructor(modelDir: string, options?: ModelOptions);
   /** @internal used by load() */
-  constructor(modelDir: string, options: ModelOptions | undefined, loaded: NativeModel);
-  constructor(modelDir: string, options?: ModelOptions, loaded?: NativeModel) {
+  constructor(modelDir: string, options: ModelOptions | undefined, loaded: NativeModel, identity: ModelIdentity);
+  constructor(modelDir: string, options?: ModelOptions, loaded?: NativeModel, identity?: ModelIdentity) {
     const { model, defaults: { rules, ...defaults } } = checkModelOptions(options);
     if (rules !== undefined && !(rules instanceof Rules)) {
       throw new TypeError('the constructor takes loaded rules (await loadRules(...)); NativeNer.load takes a path or object too');
@@ -248,7 +252,7 @@ export class NativeNer {
     this.native = native;
     const raw = callNative(() => (native as NativeModel).info());
     this.typeNames = raw.types;
-    this.info = toModelInfo(raw);
+    this.info = { ...toModelInfo(raw), identity: identity ?? modelIdentitySync(resolve(modelDir), raw.modelPath) };
     try {
       checkOptionsForHead(defaults, this.info.head, 'model option');
     } catch (error) {
@@ -269,7 +273,11 @@ export class NativeNer {
     } catch (error) {
       throw fromNative(error);
     }
-    return new NativeNer(modelDir, rules ? { ...options, rules } : options, native);
+    const identity = await modelIdentity(params.directory, native.info().modelPath).catch((error: unknown) => {
+      native.dispose();
+      throw error;
+    });
+    return new NativeNer(modelDir, rules ? { ...options, rules } : options, native, identity);
   }
 
   /**
