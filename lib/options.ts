@@ -438,6 +438,21 @@ export const OPTIONS = {
       default: 10_000,
       cli: { flag: '--shadow-timeout-ms', help: 'ms a shadow call may take' },
     },
+    /**
+     * The request log (docs/server.md "Request log"): a file that gets one JSON line per request, appended, or '-'
+     * for standard output. Lines hold counts, never texts, unless logTexts. Default: none.
+     */
+    requestLog: {
+      type: 'string',
+      defaultText: 'none',
+      cli: { flag: '--request-log', arg: 'FILE', help: "append one JSON line per request to FILE ('-': stdout); no texts" },
+    },
+    /** With requestLog: each line also holds the request's texts and its answer (personal data). Default false. */
+    logTexts: {
+      type: 'boolean',
+      default: false,
+      cli: { flag: '--log-texts', help: "with --request-log: also log each request's texts and answer (personal data)" },
+    },
   },
 
   /** redact()'s own, beside extract's (docs/api.md "Redaction"). */
@@ -895,11 +910,17 @@ export function checkStreamOptions<T extends StreamOptions>(
   };
 }
 
+/** The service's options with a default: every one but requestLog. */
+type ServeDefaulted = { [K in OptionName<'serve'>]: Table['serve'][K] extends { default: unknown } ? K : never }[OptionName<'serve'>];
+
+/** createService's options, checked: those with a default always set. */
+export type CheckedServeOptions = Required<Pick<ServeOptions, ServeDefaulted>> & ServeOptions;
+
 /** Checks createService's options and fills in the defaults of those not given. */
-export function checkServeOptions(value: unknown): Required<ServeOptions> {
+export function checkServeOptions(value: unknown): CheckedServeOptions {
   const names = optionNames('serve');
   const given = pick(checkObject(value, 'serve option', names), 'serve', names);
-  const limits = Object.fromEntries(names.map((name) => [name, given[name] ?? SERVE_LIMITS[name].default])) as Required<ServeOptions>;
+  const limits = Object.fromEntries(names.map((name) => [name, given[name] ?? optionSpec('serve', name).default])) as unknown as CheckedServeOptions;
   // Node refuses a headers timeout longer than the request timeout: the headers are part of the request.
   if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
     throw new NerError(
@@ -941,16 +962,20 @@ export interface ServeLimit {
   help: string;
 }
 
-/** Every ServeOptions field: its default, the integers accepted and its flag; createService and the CLI read this. */
-export const SERVE_LIMITS: Readonly<Record<keyof ServeOptions, Readonly<ServeLimit>>> = Object.fromEntries(
-  Object.entries(OPTIONS.serve).map(([name, spec]) => {
+/** The service options that are limits: numbers in a range (the others, such as requestLog, are settings). */
+export type ServeLimitName = { [K in OptionName<'serve'>]: Table['serve'][K] extends { type: 'integer' | 'number' } ? K : never }[OptionName<'serve'>];
+
+/** Every service limit: its default, the numbers accepted and its flag; createService and the CLI read this. */
+export const SERVE_LIMITS: Readonly<Record<ServeLimitName, Readonly<ServeLimit>>> = Object.fromEntries(
+  Object.entries(OPTIONS.serve).flatMap(([name, spec]) => {
+    if (spec.type !== 'integer' && spec.type !== 'number') return [];
     const { default: fallback, min, max, cli } = spec;
-    return [name, Object.freeze({ default: fallback, min, max, flag: cli.flag, help: cli.help })];
+    return [[name, Object.freeze({ default: fallback, min, max, flag: cli.flag, help: cli.help })]];
   }),
-) as Record<keyof ServeOptions, ServeLimit>;
+) as Record<ServeLimitName, ServeLimit>;
 
 /** The service limits that bound an extract option of each request, and how. */
-export const REQUEST_BOUNDS: readonly (RequestBound & { limit: keyof ServeOptions })[] = optionNames('serve').flatMap((limit) => {
+export const REQUEST_BOUNDS: readonly (RequestBound & { limit: ServeLimitName })[] = optionNames('serve').flatMap((limit) => {
   const { bounds } = optionSpec('serve', limit);
-  return bounds ? [{ limit, ...bounds }] : [];
+  return bounds ? [{ limit: limit as ServeLimitName, ...bounds }] : [];
 });

@@ -278,13 +278,17 @@ describe('options for one model head', () => {
 });
 
 describe('service limits', () => {
-  it('are the serve entries of the table, in table order', () => {
-    expect(Object.keys(SERVE_LIMITS)).toEqual(optionNames('serve'));
-    for (const name of optionNames('serve')) {
-      const { default: fallback, min, max, cli } = OPTIONS.serve[name];
-      expect(SERVE_LIMITS[name]).toEqual({ default: fallback, min, max, flag: cli.flag, help: cli.help });
+  it('are the numeric serve entries of the table, in table order; the others are settings with a default or none', () => {
+    const numeric = optionNames('serve').filter((name) => ['integer', 'number'].includes(optionSpec('serve', name).type));
+    expect(Object.keys(SERVE_LIMITS)).toEqual(numeric);
+    for (const name of numeric) {
+      const { default: fallback, min, max, cli } = OPTIONS.serve[name] as { default: number; min: number; max: number; cli: { flag: string; help: string } };
+      expect(SERVE_LIMITS[name as keyof typeof SERVE_LIMITS]).toEqual({ default: fallback, min, max, flag: cli.flag, help: cli.help });
     }
-    expect(checkServeOptions(undefined)).toEqual(Object.fromEntries(optionNames('serve').map((n) => [n, SERVE_LIMITS[n].default])));
+    // Every option not given takes its default; the request log has none, so it stays off.
+    const defaults = Object.fromEntries(optionNames('serve').map((name) => [name, optionSpec('serve', name).default]));
+    expect(checkServeOptions(undefined)).toEqual(defaults);
+    expect(defaults).toMatchObject({ requestLog: undefined, logTexts: false });
   });
 
   it("bound extract options whose own range holds the limit's", () => {
