@@ -10,6 +10,7 @@ import { openOrtLoop } from './systems/ort-loop.mjs';
 import { openTransformers } from './systems/transformers-js.mjs';
 import { openCrf, trainCrf } from './systems/crf.mjs';
 import { measurePii } from './systems/pii.mjs';
+import { measureCascade } from './systems/cascade.mjs';
 import { measureRules } from './systems/rules.mjs';
 import { measureSegmentation } from './systems/segmentation.mjs';
 import { measureTokenizer } from './systems/tokenizer.mjs';
@@ -61,6 +62,10 @@ async function measure(spec) {
   if (spec.kind === 'pii') {
     const pii = await measurePii(settings, progress);
     return { ...base, loadSeconds: 0, peakRssMB: peakRssMB(), pii };
+  }
+  if (spec.kind === 'cascade') {
+    const cascade = await measureCascade(spec, texts, dataset, progress);
+    return { ...base, loadSeconds: 0, peakRssMB: peakRssMB(), cascade };
   }
   if (spec.kind === 'concurrency') {
     const concurrency = await measureConcurrency(spec, texts, progress);

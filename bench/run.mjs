@@ -106,6 +106,7 @@ function systemSpecs(settings, crf) {
     { id: 'segmentation', label: 'sentence segmentation alone', kind: 'segmentation' },
     { id: 'rules', label: 'rules stage: phrase list loading and matching overhead', kind: 'rules', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
     { id: 'pii', label: 'PII redaction: detection on the generated set, redact vs extract', kind: 'pii', modelFile: fp32, decoding: 'viterbi', aggregation: 'average' },
+    { id: 'cascade', label: 'cascades: int8 → fp32, CRF → BERT, BERT → CRF per threshold', kind: 'cascade', crfModelPath: crf.path },
   ];
   if (!crf.cached) {
     const training = crf.training === FULL_TRAINING ? 'full' : `${QUICK_TRAINING.sentences} sentences`;
@@ -317,6 +318,32 @@ function piiOf(result) {
 }
 
 /**
+ * The cascade table's figures: sentences/s as the median over rounds of each timed pass.
+ * @param {import('./lib/types.js').CascadeBenchResult | undefined} result
+ * @returns {import('./lib/report.mjs').CascadeSummary | null}
+ */
+function cascadeOf(result) {
+  if (!result) return null;
+  const rate = (/** @type {number[] | number} */ seconds) => result.texts / median(Array.isArray(seconds) ? seconds : [seconds]);
+  return {
+    texts: result.texts,
+    signal: result.signal,
+    pairs: result.pairs.map((pair) => ({
+      name: pair.name,
+      alone: pair.alone.map((a) => ({ tier: a.tier, f1: a.f1, perSecond: rate(a.seconds) })),
+      rows: pair.rows.map((row) => ({
+        threshold: row.threshold,
+        escalatedShare: row.escalated / result.texts,
+        degraded: row.degraded,
+        f1: row.f1,
+        perSecond: rate(row.seconds),
+      })),
+      runs: Array.isArray(pair.rows[0]?.seconds) ? pair.rows[0].seconds.length : 1,
+    })),
+  };
+}
+
+/**
  * What a reader needs to interpret the tables: how each system was run, and anything that makes a figure suspect.
  * @param {object} run
  * @param {{ spec: SystemSpec; result: Measured }[]} run.measured
@@ -424,7 +451,7 @@ async function main() {
   const crf = planCrf(quick);
   ensureHfModelLayout();
   const specs = systemSpecs(settings, crf).filter(
-    (spec) => !only || only.includes(spec.id) || (spec.kind === 'crf-train' && only.includes('crf')),
+    (spec) => !only || only.includes(spec.id) || (spec.kind === 'crf-train' && (only.includes('crf') || only.includes('cascade'))),
   );
   const { measured, failures, childOutput, otherCpuShare } = await runSystems(specs, settings.rounds);
   // Latency under load: the HTTP servers driven at fixed request rates (bench/systems/serve-load.mjs).
@@ -447,6 +474,7 @@ async function main() {
   const segmentation = segmentationOf(resultOf('segmentation')?.segmentation?.rows);
   const rulesStage = rulesOf(resultOf('rules')?.rules);
   const pii = piiOf(resultOf('pii')?.pii);
+  const cascade = cascadeOf(resultOf('cascade')?.cascade);
   const targets = targetsOf(rows, concurrency, tokenizerSpeeds, { project: ortVersion('project'), previous: ortVersion('previous') }, segmentation, rulesStage, pii);
   // How close to the hardware: native-ner's arithmetic rate against a large MatMul's (a few seconds, own process).
   const hardware = await measureHardware(measured, texts).catch((/** @type {unknown} */ error) => {
@@ -490,7 +518,7 @@ async function main() {
     loadedAddons,
   });
 
-  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, segmentation, rules: rulesStage, pii, targets, serveLoad, hardware, notes, failures });
+  const markdown = toMarkdown({ header, rows, concurrency, tokenizerSpeeds, segmentation, rules: rulesStage, pii, cascade, targets, serveLoad, hardware, notes, failures });
   process.stdout.write(markdown);
 
   // Only a full run of every system replaces the committed results.
@@ -519,6 +547,7 @@ async function main() {
     segmentation,
     rules: rulesStage,
     pii,
+    cascade,
     otherCpuShare,
     serveLoad,
     crfTraining,

@@ -99,6 +99,13 @@ import { serveLoadMarkdown } from './serve-load-report.mjs';
  */
 
 /**
+ * @typedef {object} CascadeSummary cascades (bench/systems/cascade.mjs): first-round scores, sentences/s as medians
+ * @property {number} texts
+ * @property {'minProb' | 'score'} signal what judged the BERT tiers
+ * @property {{ name: string; alone: { tier: string; f1: number; perSecond: number }[]; rows: { threshold: number; escalatedShare: number; degraded: number; f1: number; perSecond: number }[]; runs: number }[]} pairs
+ */
+
+/**
  * @typedef {object} Report
  * @property {string[]} header lines above the tables
  * @property {Row[]} rows
@@ -107,6 +114,7 @@ import { serveLoadMarkdown } from './serve-load-report.mjs';
  * @property {SegmentationScore[]} [segmentation]
  * @property {RulesSummary | null} [rules]
  * @property {PiiSummary | null} [pii]
+ * @property {CascadeSummary | null} [cascade]
  * @property {Target[]} targets
  * @property {import('./types.js').ServeLoadResult | null} [serveLoad] latency under load (bench/systems/serve-load.mjs)
  * @property {string[]} notes
@@ -427,6 +435,31 @@ function piiSection(pii) {
   ].join('\n\n');
 }
 
+/**
+ * The risk–coverage table: per pair of tiers, each tier alone, then the cascade per threshold.
+ * @param {CascadeSummary} cascade
+ */
+function cascadeSection(cascade) {
+  const rows = cascade.pairs.flatMap((pair) => [
+    ...pair.alone.map((a) => [`${pair.name}`, `${a.tier} alone`, '', num(a.f1, 4), num(a.perSecond)]),
+    ...pair.rows.map((row) => [
+      pair.name,
+      `threshold ${row.threshold}`,
+      `${num(100 * row.escalatedShare, 1)}%`,
+      num(row.f1, 4),
+      num(row.perSecond),
+    ]),
+  ]);
+  const runs = cascade.pairs[0]?.runs ?? 1;
+  return [
+    table(['cascade (CoNLL-2003 test)', 'tier or threshold', 'escalated', 'F1', 'sentences/s'], rows, 'llrrr'),
+    `cascade() over all ${num(cascade.texts)} test sentences in one run() call per threshold (sentences/s: ${runs === 1 ? 'that pass' : `median of ${runs} rounds`}); ` +
+      `every tier with one intra-op thread. A text escalates when its least confident entity is below the threshold; texts without ` +
+      `entities stay. BERT tiers judged by their entities' ${cascade.signal}; the CRF (no probabilities in its binding) by a proxy: ` +
+      'the lowest share, over its entities, of words eng.train has in an entity of the same type. Threshold 1: every text with an entity escalates.',
+  ].join('\n\n');
+}
+
 /** @param {Report} report */
 export function toMarkdown(report) {
   const { rows } = report;
@@ -519,6 +552,7 @@ export function toMarkdown(report) {
   }
   if (report.rules) sections.push(rulesSection(report.rules));
   if (report.pii) sections.push(piiSection(report.pii));
+  if (report.cascade) sections.push(cascadeSection(report.cascade));
   if (report.serveLoad) sections.push(serveLoadMarkdown(report.serveLoad));
   if (report.hardware) sections.push(hardwareSection(report.hardware));
   sections.push(

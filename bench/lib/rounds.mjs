@@ -52,6 +52,19 @@ export function mergeRounds(rounds) {
       withSeconds: rounds.flatMap((r) => r.rules?.withSeconds ?? []),
     };
   }
+  if (first.cascade) {
+    // Scores from the first round; every round's seconds, for medians.
+    const secondsOf = (/** @type {number} */ p, /** @type {'alone' | 'rows'} */ part, /** @type {number} */ i) =>
+      rounds.flatMap((r) => r.cascade?.pairs[p]?.[part][i]?.seconds ?? []);
+    merged.cascade = {
+      ...first.cascade,
+      pairs: first.cascade.pairs.map((pair, p) => ({
+        ...pair,
+        alone: pair.alone.map((a, i) => ({ ...a, seconds: secondsOf(p, 'alone', i) })),
+        rows: pair.rows.map((row, i) => ({ ...row, seconds: secondsOf(p, 'rows', i) })),
+      })),
+    };
+  }
   if (first.pii) {
     merged.pii = {
       ...first.pii,

@@ -1,7 +1,7 @@
 // Shapes passed between the harness (bench/run.mjs) and the child process that measures one system.
 import type { PiiScores, PiiTargetCheck, SpanScores } from '../../dist/eval/index.js';
 
-export type SystemKind = 'native' | 'ort-loop' | 'transformers' | 'crf' | 'crf-train' | 'concurrency' | 'tokenizer' | 'segmentation' | 'rules' | 'pii';
+export type SystemKind = 'native' | 'ort-loop' | 'transformers' | 'crf' | 'crf-train' | 'concurrency' | 'tokenizer' | 'segmentation' | 'rules' | 'pii' | 'cascade';
 
 /** How much work the children do; the same for every system of one run. */
 export interface Settings {
@@ -88,9 +88,24 @@ export interface ChildResult {
   segmentation?: { rows: SegmentationRow[] };
   rules?: RulesResult;
   pii?: PiiResult;
+  cascade?: CascadeBenchResult;
   training?: { sentences: number; iterations: number; seconds: number };
   /** native-ner: its stats() after the timed pass (reset before it): real and padded tokens the model ran. */
   engineStats?: { texts: number; windows: number; batches: number; tokens: number; paddedTokens: number };
+}
+
+/** Cascades (bench/systems/cascade.mjs): per pair of tiers, each tier alone and the cascade per threshold. */
+export interface CascadeBenchResult {
+  texts: number;
+  /** What judged the BERT tiers: 'minProb' when the addon gives it, else 'score'. */
+  signal: 'minProb' | 'score';
+  pairs: {
+    name: string;
+    /** Each tier alone: F1 and the seconds of one call over every text; merged: every round's seconds. */
+    alone: { tier: string; f1: number; seconds: number[] | number }[];
+    /** One cascade.run() over every text per threshold; merged: every round's seconds. */
+    rows: { threshold: number; escalated: number; degraded: number; f1: number; seconds: number[] | number }[];
+  }[];
 }
 
 /** PII redaction (bench/systems/pii.mjs): detection on the generated set, and redact against extract on its texts. */
