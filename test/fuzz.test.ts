@@ -64,6 +64,7 @@ function someOptions(next: () => number): unknown {
     ['aggregation', ['none', 'simple', 'first', 'average', 'max']],
     ['decoding', ['argmax', 'viterbi']],
     ['repair', [true, false]],
+    ['confidence', [true, false]],
     ['minScore', [0, 0.3, 0.9, 1]],
     ['labels', [['PER'], ['LOC', 'ORG'], ['protein']]],
     ['batchSize', [1, 3, 64]],
@@ -77,6 +78,7 @@ function someOptions(next: () => number): unknown {
   const invalid: [string, unknown[]][] = [
     ['aggregation', ['fancy', 3, null]],
     ['minScore', [-1, 2, NaN, '0.5']],
+    ['confidence', ['yes', 1]],
     ['batchSize', [0, -3, 1.5, Infinity, 1e9]],
     ['stride', [-1, 600, 2 ** 40]],
     ['maxWindows', [0, -2, 0.5]],
@@ -147,6 +149,13 @@ function expectValidEntities(text: string, entities: Entity[], kinds: ReadonlySe
 function expectValidColumns(columns: EntityColumns, lengths: number[], context: string): void {
   const { count, offsets, starts, ends, labels, scores, textIndex, labelNames } = columns;
   expect(offsets.length, context).toBe(lengths.length + 1);
+  // With confidence: one signal per entity and per text, each NaN or in its range.
+  if (columns.minProbs) {
+    expect(columns.minProbs.length, context).toBe(count);
+    expect(columns.textTokens?.length, context).toBe(lengths.length);
+    for (const p of columns.minProbs) expect(Number.isNaN(p) || (p >= 0 && p <= 1 + 1e-6), `${context}: minProb ${p}`).toBe(true);
+    for (const r of columns.unkRate ?? []) expect(r >= 0 && r <= 1, `${context}: unkRate ${r}`).toBe(true);
+  }
   expect(offsets[lengths.length], context).toBe(count);
   for (let i = 0; i < lengths.length; i++) {
     for (let k = offsets[i]; k < offsets[i + 1]; k++) {
