@@ -1,5 +1,6 @@
 // Runs a model over a labelled dataset and scores what it finds.
 import type { ExtractOptions } from '../options';
+import { entityCalibration, type CalibrationError } from './calibration-error';
 import type { Dataset } from './dataset';
 import { scoreBySource, scoreNested, scoreSpans, type NestedScores, type PredictedSpan, type Score, type SpanScores } from './metrics';
 
@@ -29,6 +30,11 @@ export interface Evaluation extends SpanScores, Partial<NestedScores> {
   spanThreshold: number | null;
   /** Wall time of the predictions. */
   seconds: number;
+  /**
+   * How well the model's entity scores match how often its entities are right (ECE and MCE over 10 equal-width
+   * score bins; see calibration-error.ts). Absent only in evaluations made by hand.
+   */
+  calibration?: CalibrationError;
   /** With the `rules` option only: what the rules change. */
   rules?: RulesEvaluation;
 }
@@ -106,6 +112,7 @@ export async function evaluate(ner: Extractor, dataset: Dataset, options: Evalua
     spanThreshold: options.spanThreshold ?? null,
     seconds,
     ...scores,
+    calibration: entityCalibration(dataset.sentences.map((s) => s.entities), predictions),
   };
   if (!rules) return evaluation;
   const alone = await timed(withoutRules);

@@ -25,7 +25,16 @@ export {
   type SpanScores,
 } from './metrics';
 export { evaluate, predictAll, scoreDataset, type EvaluateOptions, type Evaluation, type Extractor, type RulesEvaluation } from './evaluate';
-export { formatEvaluation } from './report';
+export { formatCalibrationError, formatEvaluation } from './report';
+export {
+  binnedCalibration,
+  DEFAULT_CALIBRATION_BINS,
+  entityCalibration,
+  type CalibrationError,
+  type ReliabilityBin,
+  type ScoredSpan,
+} from './calibration-error';
+export { reliabilitySvg } from './reliability-svg';
 export {
   DEFAULT_PII_RECORDS,
   DEFAULT_PII_SEED,

@@ -1,4 +1,5 @@
 // Plain-text table of an evaluation, for people (the CLI's --json gives the same numbers for programs).
+import type { CalibrationError } from './calibration-error';
 import type { Evaluation, RulesEvaluation } from './evaluate';
 import type { Score } from './metrics';
 
@@ -37,8 +38,18 @@ export function formatEvaluation(evaluation: Evaluation): string {
   // Only the entities inside (around) another of their own set, gold and predictions alike.
   if (inner) rows.push(row('inner', inner.overall));
   if (outer) rows.push(row('outer', outer.overall));
-  const report = `${title}\nstrict spans (exact start, end and type)\n\n${layout(rows)}`;
+  let report = `${title}\nstrict spans (exact start, end and type)\n\n${layout(rows)}`;
+  if (evaluation.calibration) report += `\n\n${formatCalibrationError(evaluation.calibration)}`;
   return evaluation.rules ? `${report}\n\n${formatRules(evaluation.rules, overall)}` : report;
+}
+
+/** One line: the model's entity scores against exact correctness. */
+export function formatCalibrationError(calibration: CalibrationError): string {
+  const { ece, mce, entities, accuracy, meanScore, bins } = calibration;
+  return (
+    `calibration of entity scores (${bins.length} equal-width bins, ${entities} model entities, ` +
+    `${(accuracy * 100).toFixed(1)}% exactly correct, mean score ${meanScore.toFixed(4)}): ECE ${ece.toFixed(4)}, MCE ${mce.toFixed(4)}`
+  );
 }
 
 const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '-'}${Math.abs(x).toFixed(digits)}`;
