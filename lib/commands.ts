@@ -20,7 +20,7 @@ import {
 /** A mistake on the command line: cli.ts prints it with the command's usage and exits 2. */
 export class UsageError extends Error {}
 
-export type CommandName = 'extract' | 'eval' | 'serve' | 'redact';
+export type CommandName = 'extract' | 'eval' | 'serve' | 'redact' | 'calibrate';
 
 /** The option groups whose flags commands take, in the order their help lists them. */
 type FlagScope = 'model' | 'extract' | 'serve' | 'redact';
@@ -73,7 +73,10 @@ and prints strict span precision, recall and F1 (exact start, end and type), per
 FILE it also runs the model alone and prints the scores by source (the model, each rule) and the difference.
 With --pii FILE it generates the PII set (3,000 texts, seed 1; people, organisations and places from the CoNLL
 file's entities), redacts it with every built-in recognizer (or --rules FILE) and the model's PER, ORG and LOC,
-and prints detection precision and recall per type, the PII characters left and the hard negatives redacted.`,
+and prints detection precision and recall per type, the PII characters left and the hard negatives redacted.
+With --conll or --jsonl it also prints the calibration of the entity scores against exact correctness: the
+expected calibration error (ECE: over 10 equal-width score bins, each bin's |share correct − mean score| weighted
+by its share of entities) and the maximum one (MCE: the largest such gap of a non-empty bin).`,
     scopes: ['model', 'extract'],
     first: {
       conll: { type: 'string', arg: 'FILE', help: 'CoNLL file: word ... TAG per line, tags IOB1, IOB2 or BIOES (e.g. CoNLL-2003 eng.testb)' },
@@ -84,7 +87,29 @@ and prints detection precision and recall per type, the PII characters left and 
       },
       pii: { type: 'string', arg: 'FILE', help: 'score redaction on the generated PII set, names from this CoNLL file (e.g. eng.testb)' },
     },
-    last: { json: { type: 'boolean', help: 'print the scores as JSON instead of a table' } },
+    last: {
+      reliability: { type: 'string', arg: 'FILE', help: 'write the reliability diagram of the entity scores (SVG) to FILE' },
+      json: { type: 'boolean', help: 'print the scores as JSON instead of a table' },
+    },
+    positionals: false,
+  },
+  calibrate: {
+    synopsis: 'native-ner calibrate --model DIR --conll FILE [--per-label] [--out FILE]',
+    about: `Fits temperature scaling of a token classifier's probabilities on a labelled CoNLL file (a dev set, e.g. CoNLL-2003
+eng.testa). Each sentence runs through the model as eval gives it (words joined by single spaces), each model token
+gets its gold tag in the model's scheme (its word's tag for the first subword, the I- form for the rest), and the
+temperature T that minimises the mean negative log-likelihood (NLL) of the gold tags under softmax(logits / T) is
+found by golden-section search over log T. With --per-label, one temperature per label, by gradient descent on the
+log temperatures starting from the single one. Writes the calibration file (temperature, temperatures per label,
+fitted_on, tokens, nll_before, nll_after), which loading the model applies (load option calibration, flag
+--calibration FILE or 'none' of the other commands), and prints the NLL before and after.`,
+    scopes: ['model'],
+    first: {
+      conll: { type: 'string', arg: 'FILE', help: 'CoNLL file to fit on: word ... TAG per line, tags IOB1, IOB2 or BIOES   [required]' },
+      'per-label': { type: 'boolean', help: 'fit one temperature per label, not one for all' },
+      out: { type: 'string', arg: 'FILE', help: 'where to write the calibration JSON (default DIR/calibration.json)' },
+    },
+    last: {},
     positionals: false,
   },
   serve: {
@@ -135,6 +160,7 @@ Commands:
   extract --model DIR [options] [TEXT|FILE ...]     print the entities of each text as a JSON line
   eval --model DIR (--conll FILE | --jsonl FILE)    score the model on a labelled dataset (--pii FILE: redaction)
   redact --model DIR [options] [TEXT|FILE ...]      rewrite the entities of each text (replace, mask, hash, ...)
+  calibrate --model DIR --conll FILE                fit temperature scaling of the scores on a labelled dev set
   serve --model DIR [--port N]                      serve POST /extract, POST /redact, GET /healthz and GET /metrics
 
 \`native-ner <command> --help\` lists the command's options.`;
@@ -167,6 +193,8 @@ export function flaggedOptions(command: CommandName): FlaggedOption[] {
       const spec = optionSpec(scope, name);
       if (command === 'serve' && scope === 'extract' && !spec.cli?.serve) return [];
       if (command === 'serve' && scope === 'redact' && !SERVE_REDACT_OPTIONS.includes(name)) return [];
+      // calibrate fits on the raw logits, which no calibration file changes.
+      if (command === 'calibrate' && name === 'calibration') return [];
       return spec.cli ? [{ scope, name, spec, cli: spec.cli }] : [];
     }),
   );
@@ -184,6 +212,7 @@ const ARG_OF_TYPE: Record<OptionSpec['type'], string> = {
   scores: 'LABEL=X,...',
   keys: '',
   pseudonyms: 'SCOPE',
+  monitor: '',
 };
 
 /** The help of `command`: its synopsis, what it does, and every flag, options with their defaults. */

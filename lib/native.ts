@@ -92,7 +92,7 @@ export interface NativeRedactionPolicy {
  * Extract options as the binding reads them: checked by lib/options.ts, whose ranges the binding trusts; and
  * tokenLogits, which only ner.tokenScores sets.
  */
-export type NativeExtractOptions = Omit<ExtractOptions, 'rules'> & { tokenLogits?: boolean };
+export type NativeExtractOptions = Omit<ExtractOptions, 'rules' | 'monitor'> & { tokenLogits?: boolean };
 
 export interface NativeModelInfo {
   labels: string[];
@@ -134,6 +134,8 @@ export interface NativeModel {
     options?: NativeExtractOptions,
     rules?: unknown,
     redaction?: NativeRedactionPolicy,
+    /** A handle from newMonitor, held by the call, which counts its texts once it is done. */
+    monitor?: unknown,
   ): Promise<NativeColumns>;
   tokenize(text: string, addSpecialTokens?: boolean): NativeEncoding;
   info(): NativeModelInfo;
@@ -165,6 +167,12 @@ interface Binding {
   restore(text: string, key: Uint8Array): string;
   /** The operators' names, as NativeRedacted.operators index them. */
   operatorNames(): string[];
+  /** A drift monitor (native/core/monitoring): a handle extract takes. */
+  newMonitor(): unknown;
+  /** The monitor's profile as JSON; with reset, the monitor is emptied in the same step. */
+  monitorSnapshot(handle: unknown, reset: boolean): string;
+  /** Adds another monitor's counts (a handle) or a profile's JSON (`source` names it in errors). */
+  monitorMerge(handle: unknown, other: unknown, source?: string): void;
 }
 
 const packageRoot = join(__dirname, '..');

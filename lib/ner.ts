@@ -32,6 +32,7 @@ import {
   type StreamOptions,
 } from './options';
 import { PseudonymMap, toNativePolicy, toRedactedTexts, type RedactedText, type Redaction } from './redaction';
+import { monitorHandle } from './monitoring';
 import { Rules, rulesHandle, type RulesInput } from './rules';
 import { extractStream, streamInChunks, type StreamResult } from './stream';
 import { sentences, type Sentence } from './segmentation';
@@ -421,7 +422,8 @@ export class NativeNer {
     }
     const policy = policyFor?.(known);
     const native = this.requireNative();
-    const work = callNative(() => native.extract(input, merged, rules ? rulesHandle(rules) : undefined, policy));
+    const monitor = merged.monitor === undefined ? undefined : monitorHandle(merged.monitor);  // a TypeError for a non-Monitor
+    const work = callNative(() => native.extract(input, merged, rules ? rulesHandle(rules) : undefined, policy, monitor));
     this.track(work);
     let columns: NativeColumns;
     try {

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { NerError } from './errors';
 import type { Operator, OperatorName, OperatorObject, PseudonymMap, RedactionKeys } from './redaction';
+import type { Monitor } from './monitoring';
 import type { RulesInput } from './rules';
 
 /** What a model's output holds: one score per token and tag, or one per span of subwords and type. */
@@ -108,6 +109,11 @@ export interface PseudonymsSpec extends SpecBase {
   type: 'pseudonyms';
 }
 
+/** A Monitor (lib/monitoring.ts) the call's texts are counted into; no flag (the CLI's profile and drift make their own). */
+export interface MonitorSpec extends SpecBase {
+  type: 'monitor';
+}
+
 export type OptionSpec =
   | IntegerSpec
   | NumberSpec
@@ -119,7 +125,8 @@ export type OptionSpec =
   | OperatorsSpec
   | ScoresSpec
   | KeysSpec
-  | PseudonymsSpec;
+  | PseudonymsSpec
+  | MonitorSpec;
 
 const INT32_MAX = 2 ** 31 - 1;
 const HOUR_MS = 3_600_000;
@@ -190,6 +197,12 @@ export const OPTIONS = {
       default: false,
       cli: { flag: '--confidence', help: 'add minProb, margin and entropy to each entity' },
     },
+    /**
+     * Drift monitoring (docs/monitoring.md): a Monitor that counts this call's texts and entities (type mix, scores,
+     * span lengths, token entropy, [UNK] rate, text lengths, ...) natively once the call is done; given at load, every
+     * call's. Results are the same with or without it.
+     */
+    monitor: { type: 'monitor', defaultText: 'none' },
     /**
      * Span models only: 'nested' keeps a span unless it crosses (partly overlaps) a more confident one, so
      * entities may contain one another; 'flat' keeps it only if it overlaps no more confident one. Default 'nested'.
@@ -521,7 +534,9 @@ type ValueOf<T> = T extends { type: 'integer' | 'number' }
                   ? RedactionKeys
                   : T extends { type: 'pseudonyms' }
                     ? 'text' | 'call' | PseudonymMap
-                    : never;
+                    : T extends { type: 'monitor' }
+                      ? Monitor
+                      : never;
 
 /** The value of option `name` of `scope`. */
 export type OptionValue<S extends OptionScope, K extends OptionName<S>> = ValueOf<Table[S][K]>;
@@ -690,6 +705,8 @@ export function describeValue(spec: OptionSpec): string {
       return '{ hash?: Uint8Array, encrypt?: Uint8Array }';
     case 'pseudonyms':
       return "'text', 'call' or a PseudonymMap";
+    case 'monitor':
+      return 'a Monitor';
   }
 }
 
@@ -740,6 +757,10 @@ export function checkValue(spec: OptionSpec, name: string, value: unknown): unkn
         throw new TypeError(`${name} must be 'text', 'call' or a PseudonymMap`);
       }
       return value;  // redact() checks that it is a PseudonymMap
+    case 'monitor':
+      if (value === undefined) return undefined;
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${name} must be a Monitor`);
+      return value;  // the model checks that it is a Monitor (this module does not load the binding)
   }
 }
 

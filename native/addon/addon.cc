@@ -5,6 +5,7 @@
 #include "addon/addon_data.h"
 #include "addon/convert.h"
 #include "addon/model_wrap.h"
+#include "addon/monitoring_wrap.h"
 #include "addon/planted_faults.h"
 #include "addon/redaction_wrap.h"
 #include "addon/rules_wrap.h"
@@ -44,6 +45,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pseudonymEntries", Napi::Function::New(env, PseudonymEntries, "pseudonymEntries"));
   exports.Set("restore", Napi::Function::New(env, Restore, "restore"));
   exports.Set("operatorNames", Napi::Function::New(env, OperatorNames, "operatorNames"));
+  exports.Set("newMonitor", Napi::Function::New(env, NewMonitor, "newMonitor"));
+  exports.Set("monitorSnapshot", Napi::Function::New(env, MonitorSnapshot, "monitorSnapshot"));
+  exports.Set("monitorMerge", Napi::Function::New(env, MonitorMerge, "monitorMerge"));
   ExportPlantedFaults(env, exports);
   return exports;
 }

@@ -2,6 +2,7 @@
 
 #include "addon/addon_data.h"
 #include "addon/convert.h"
+#include "addon/monitoring_wrap.h"
 #include "addon/redaction_wrap.h"
 #include "addon/rules_wrap.h"
 #include "addon/workers.h"
@@ -84,6 +85,7 @@ Napi::Value ModelWrap::Extract(const Napi::CallbackInfo& info) {
   request->options = ToExtractOptions(info.Length() >= 2 ? info[1] : env.Undefined());
   request->rules = ToRuleSet(info.Length() >= 3 ? info[2] : env.Undefined());  // held by the call
   request->redaction = ToRedactionPolicy(info.Length() >= 4 ? info[3] : env.Undefined());
+  request->monitor = ToMonitor(info.Length() >= 5 ? info[4] : env.Undefined());  // held by the call
   const Napi::Value input = info.Length() >= 1 ? info[0] : env.Undefined();
   if (input.IsObject() && !input.IsArray()) {
     ReadUtf8Texts(input.As<Napi::Object>(), request.get());

@@ -92,6 +92,8 @@ function accepted(spec: OptionSpec): unknown[] {
       return [{}, { hash: new Uint8Array(32), encrypt: new Uint8Array(32) }, { hash: new Uint8Array(64) }];
     case 'pseudonyms': // and a PseudonymMap: test/redaction.test.ts (it needs the addon)
       return ['text', 'call'];
+    case 'monitor': // a Monitor: test/drift.test.ts (it needs the addon)
+      return [];
   }
 }
 
@@ -118,6 +120,7 @@ function outOfRange(name: string, spec: OptionSpec): [unknown, string][] {
     case 'boolean':
     case 'strings':
     case 'rules':
+    case 'monitor':
       return [];
     case 'operators':
       return [
@@ -165,6 +168,8 @@ function wrongType(spec: OptionSpec): unknown[] {
       return ['key', null, { hash: 'a passphrase of more than thirty-two characters' }];
     case 'pseudonyms':
       return [1, null, ['text']];
+    case 'monitor':
+      return ['monitor', 1, null, []];
   }
 }
 

@@ -8,6 +8,7 @@
 #include "core/engine/engine_registry.h"
 #include "core/engine/fair_round.h"
 #include "core/engine/run_batch.h"
+#include "core/monitoring/observe.h"
 
 namespace nn {
 namespace {
@@ -128,6 +129,7 @@ void Engine::Submit(std::unique_ptr<ExtractRequest> request, Done done) {
     part->call = call;
     part->first_text = begin;
     part->request.options = whole.options;
+    if (whole.monitor) part->request.options.head.signals = true;  // the monitor reads the texts' signals
     part->request.rules = whole.rules;
     part->request.redaction = whole.redaction;
     if (utf8) {
@@ -225,6 +227,12 @@ void Engine::FinishCall(Call* call) {
     } catch (...) {
       call->done(nullptr, ErrorFromException(std::current_exception()));
       return;
+    }
+  }
+  if (call->request->monitor) {
+    const bool asked = call->request->options.head.signals;
+    for (const std::unique_ptr<Part>& part : call->parts) {
+      monitoring::ObservePart(*model_, &part->request, asked, call->request->monitor.get());
     }
   }
   if (call->parts.size() == 1) {

@@ -11,6 +11,7 @@
 #include "core/decode/head.h"
 #include "core/engine/batcher.h"
 #include "core/model.h"
+#include "core/monitoring/monitor.h"
 #include "core/redaction/policy.h"
 #include "core/redaction/redactor.h"
 #include "core/rules/rule_set.h"
@@ -48,6 +49,9 @@ struct ExtractRequest {
   // Set: after the model and the rules, each text is rewritten by this policy (core/redaction/redactor.h) into
   // `redacted`, once the whole call is done, in text order (pseudonyms are numbered in that order). String input only.
   std::shared_ptr<const redaction::Policy> redaction;
+  // Set: once the call is done, its texts and entities are counted into this monitor (core/monitoring/observe.h);
+  // the engine computes the texts' signals for it. Null: none.
+  std::shared_ptr<monitoring::Monitor> monitor;
   EntityColumns result;
   // With rules: the label names result.labels index (the model's types, then the rules' own labels).
   std::vector<std::string> label_names;
