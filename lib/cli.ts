@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // native-ner command line: `extract` prints one JSON line per text, `redact` rewrites the entities of each text, `eval`
-// scores a model on a labelled dataset, `serve` serves it over HTTP. commands.ts parses the arguments (option flags
-// come from the option table, options.ts).
+// scores a model on a labelled dataset, `calibrate` fits temperature scaling on one, `serve` serves it over HTTP.
+// commands.ts parses the arguments (option flags come from the option table, options.ts).
 import { once } from 'node:events';
-import { statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { calibrationDocument, fitCalibration, formatCalibration } from './calibration';
 import { isCommand, parseCommandLine, USAGE, usageOf, UsageError, type CommandLine, type CommandName } from './commands';
 import { NerError } from './errors';
 import {
@@ -18,6 +19,7 @@ import {
   namePools,
   readConll,
   readGenia,
+  reliabilitySvg,
   type Dataset,
 } from './eval';
 import { NativeNer } from './ner';
@@ -193,6 +195,7 @@ async function evalCommand(args: string[]): Promise<void> {
   if (!line) return;
   const { conll, jsonl, pii, json } = line.flags;
   if ([conll, jsonl, pii].filter(Boolean).length !== 1) throw new UsageError('give one of --conll FILE, --jsonl FILE or --pii FILE');
+  if (pii && line.flags.reliability !== undefined) throw new UsageError('--reliability needs --conll FILE or --jsonl FILE');
   if (pii) return evalPii(line, pii as string);
   // The extract options given go to each call, so the report names them.
   const decoding = line.options.extract;
@@ -216,6 +219,13 @@ async function evalCommand(args: string[]): Promise<void> {
       ? JSON.stringify({ model: line.model, modelFile: line.options.model.modelFile, ...evaluation }, null, 2)
       : formatEvaluation(evaluation);
     process.stdout.write(output + '\n');
+    const reliability = line.flags.reliability as string | undefined;
+    if (reliability !== undefined && evaluation.calibration) {
+      const calibrated = ner.info.calibration === undefined ? 'uncalibrated' : `calibration ${ner.info.calibration}`;
+      const subtitle = `${dataset.source}, model ${line.model} (${calibrated}), decoding ${decoding.decoding ?? 'default'}`;
+      writeFileSync(reliability, reliabilitySvg(evaluation.calibration, subtitle));
+      if (!json) console.error(`native-ner: reliability diagram written to ${reliability}`);
+    }
   } finally {
     await ner.dispose();
   }
@@ -240,6 +250,34 @@ async function evalPii(line: CommandLine, namesFile: string): Promise<void> {
       ? JSON.stringify({ model: line.model, modelFile: line.options.model.modelFile, names: namesFile, seed: DEFAULT_PII_SEED, ...evaluation }, null, 2)
       : formatPiiEvaluation(evaluation, title);
     process.stdout.write(output + '\n');
+  } finally {
+    await ner.dispose();
+  }
+}
+
+/**
+ * calibrate: fits temperature scaling on a CoNLL file (lib/calibration) and writes the calibration file. The model
+ * loads without calibration ('none'): the fit is on raw logits, and a broken calibration.json must not stop the
+ * command that replaces it.
+ */
+async function calibrateCommand(args: string[]): Promise<void> {
+  const line = commandLine('calibrate', args);
+  if (!line) return;
+  const conll = line.flags.conll as string | undefined;
+  if (conll === undefined) throw new UsageError('--conll FILE is required');
+  const out = (line.flags.out as string | undefined) ?? join(line.model, 'calibration.json');
+  // Read the data before loading the model, so a wrong path fails at once.
+  const dataset = readConll(conll);
+  const ner = await loadModel(line.model, { ...line.options.model, calibration: 'none' });
+  try {
+    const showProgress = process.stderr.isTTY === true;
+    const fit = await fitCalibration(ner, dataset, {
+      perLabel: line.flags['per-label'] === true,
+      onProgress: showProgress ? (done, total) => process.stderr.write(`\r${done}/${total} sentences`) : undefined,
+    });
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    writeFileSync(out, `${JSON.stringify(calibrationDocument(fit, conll), null, 2)}\n`);
+    process.stdout.write(`${formatCalibration(fit, conll, out)}\n`);
   } finally {
     await ner.dispose();
   }
@@ -299,7 +337,13 @@ async function serveCommand(args: string[]): Promise<void> {
   await stopped;
 }
 
-const RUN: Record<CommandName, (args: string[]) => Promise<void>> = { extract, redact, eval: evalCommand, serve: serveCommand };
+const RUN: Record<CommandName, (args: string[]) => Promise<void>> = {
+  extract,
+  redact,
+  eval: evalCommand,
+  calibrate: calibrateCommand,
+  serve: serveCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

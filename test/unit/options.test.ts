@@ -27,7 +27,7 @@ import {
 
 const SCOPES = Object.keys(OPTIONS) as OptionScope[];
 const ALL = SCOPES.flatMap((scope) => optionNames(scope).map((name) => ({ scope, name, spec: optionSpec(scope, name) })));
-const COMMANDS: CommandName[] = ['extract', 'eval', 'serve', 'redact'];
+const COMMANDS: CommandName[] = ['extract', 'eval', 'serve', 'redact', 'calibrate'];
 
 /**
  * Checks `options` as the API does for `scope` and returns the checked value of `name`. Service limits that must
@@ -340,6 +340,9 @@ describe('CLI flags', () => {
     expect(scopes('eval')).toEqual(['model', 'extract']);
     expect(scopes('serve')).toEqual(['model', 'extract', 'redact', 'serve']);
     expect(scopes('redact')).toEqual(['model', 'extract', 'redact']);
+    // calibrate fits raw logits: the model's load options, without the calibration file it writes.
+    expect(scopes('calibrate')).toEqual(['model']);
+    expect(flaggedOptions('calibrate').map((o) => o.name)).not.toContain('calibration');
     // serve takes only the extract options marked for it, as the served model's defaults, and /redact's operators.
     const serveExtract = flaggedOptions('serve').filter((o) => o.scope === 'extract').map((o) => o.cli.flag);
     expect(serveExtract).toEqual(['--rules', '--segment', '--line-breaks']);
