@@ -349,6 +349,12 @@ function signalOf(entity: Entity, signal: ConfidenceSignal): number {
   return e.score;
 }
 
+/** The entity without the confidence signals (minProb, margin, entropy). */
+function withoutSignals(entity: Entity): Entity {
+  const { minProb: _minProb, margin: _margin, entropy: _entropy, ...rest } = entity as Entity & { minProb?: number; margin?: number; entropy?: number };
+  return rest;
+}
+
 export class Cascade implements TierExtractor {
   private readonly tiers: Tier[];
   private readonly threshold: number;
@@ -404,10 +410,12 @@ export class Cascade implements TierExtractor {
         for (const i of pending) results[i].degraded = { tier: tier.name, reason };
         break;
       }
+      // Signals the cascade asked for only to judge are not the caller's: results look as without the cascade.
+      const strip = !last && tier.nativeConfidence && (options as { confidence?: boolean }).confidence !== true;
       const next: number[] = [];
       pending.forEach((textIndex, k) => {
-        const entities = answers[k];
-        const confidence = last ? null : this.confidenceOf(tier, entities, texts[textIndex]);
+        const confidence = last ? null : this.confidenceOf(tier, answers[k], texts[textIndex]);
+        const entities = strip ? answers[k].map(withoutSignals) : answers[k];
         const uncertain = !last && (confidence === null ? this.empty === 'escalate' : this.threshold >= 1 || confidence < this.threshold);
         results[textIndex] = { entities, tier: tier.name, tierIndex: level, confidence, escalated: level > 0 };
         // Only leaving the first tier counts against the budget (which sees every text, in order); a text already

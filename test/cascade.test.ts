@@ -55,6 +55,21 @@ describe('int8 → fp32', () => {
     expect(c.stats()).toMatchObject({ texts: texts.length, escalated: 0, escalatedShare: 0 });
   });
 
+  it('judges int8 by minProb (asking it for the signals) but answers without them unless the caller asks', async () => {
+    const withSignals = await int8().extract(texts, { confidence: true });
+    expect(withSignals.flat().every((e) => typeof e.minProb === 'number' && typeof e.margin === 'number')).toBe(true);
+    const threshold = 0.9;
+    // A text where minProb and score disagree about the threshold shows which one judged.
+    const byMinProb = withSignals.map((e) => e.length > 0 && Math.min(...e.map((x) => x.minProb as number)) < threshold);
+    const byScore = fastAnswers.map((e) => e.length > 0 && lowestScore(e) < threshold);
+    expect(byMinProb).not.toEqual(byScore);
+    const results = await cascade([int8(), fp32()], { threshold }).run(texts);
+    expect(results.map((r) => r.escalated)).toEqual(byMinProb);
+    expect(results.flatMap((r) => r.entities).some((e) => 'minProb' in e)).toBe(false);
+    const asked = await cascade([int8(), fp32()], { threshold }).run(texts, { confidence: true });
+    expect(asked.filter((r) => r.tierIndex === 0).flatMap((r) => r.entities).every((e) => typeof e.minProb === 'number')).toBe(true);
+  });
+
   it('escalates every text with an entity at threshold 1, and answers those with the fp32 model’s entities', async () => {
     const c = cascade([int8(), fp32()], { threshold: 1 });
     const results = await c.run(texts);
