@@ -136,12 +136,13 @@ describe('comparing profiles', () => {
 
   it('alerts on a numeric signal only when the KS p-value and statistic both pass their marks', () => {
     const numericSignal = (counts: number[]): SignalCounts => ({ name: 'x', kind: 'numeric', unit: 'texts', bins: ['1', '2', '+Inf'], counts, locations: [1, 1.5, 2] });
-    // 1,000 against 1,000: a CDF gap of 0.3 is an alert, 0.07 a watch, 0.02 nothing.
+    // 1,000 against 1,000: a CDF gap of 0.3 is an alert, 0.15 a watch (p 3e-10), 0.05 nothing (p 0.16), and a
+    // gap of 0.12 from 100 each side is not significant (p 0.44).
     expect(compareSignal(numericSignal([500, 500, 0]), numericSignal([200, 800, 0])).status).toBe('alert');
-    expect(compareSignal(numericSignal([500, 500, 0]), numericSignal([420, 580, 0])).status).toBe('watch');
-    expect(compareSignal(numericSignal([500, 500, 0]), numericSignal([430, 570, 0])).status).toBe('ok');
-    expect(compareSignal(numericSignal([500, 500, 0]), numericSignal([480, 520, 0])).status).toBe('ok');
-    // The same gap of 0.3 from 150 observations each side is still judged (p ≈ 2e-6)...
+    expect(compareSignal(numericSignal([500, 500, 0]), numericSignal([350, 650, 0])).status).toBe('watch');
+    expect(compareSignal(numericSignal([500, 500, 0]), numericSignal([450, 550, 0])).status).toBe('ok');
+    expect(compareSignal(numericSignal([50, 50, 0]), numericSignal([38, 62, 0])).status).toBe('ok');
+    // A gap of 0.3 from 150 observations each side is still judged (p ≈ 2e-6)...
     expect(compareSignal(numericSignal([75, 75, 0]), numericSignal([30, 120, 0])).status).toBe('alert');
     // ...but not below the minimum count.
     const few = compareSignal(numericSignal([40, 40, 0]), numericSignal([0, 80, 0]));
