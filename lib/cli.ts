@@ -301,6 +301,7 @@ async function serveCommand(args: string[]): Promise<void> {
   const limits = line.options.serve;
   const operators = line.options.redact.operators as Record<string, OperatorObject> | undefined;
   const keys = keysOf(line.flags, operators);
+  if (limits.logTexts && limits.requestLog === undefined) throw new UsageError('--log-texts needs --request-log FILE');
 
   // The extract options given (--segment, --line-breaks) become the model's defaults, so every request gets them.
   const ner = await loadModel(line.model, { ...line.options.model, ...line.options.extract });
@@ -312,6 +313,10 @@ async function serveCommand(args: string[]): Promise<void> {
     service.server.listen(port, (host as string | undefined) ?? '127.0.0.1', () => resolve());
   });
   console.error(`native-ner: serving ${ner.info.modelPath} on ${service.url()}`);
+  if (limits.requestLog !== undefined) {
+    const where = limits.requestLog === '-' ? 'stdout' : limits.requestLog;
+    console.error(`native-ner: request log to ${where}, ${limits.logTexts ? 'with texts and answers (--log-texts)' : 'counts only, no texts'}`);
+  }
   if (shadow) {
     const share = limits.shadowShare ?? SERVE_LIMITS.shadowShare.default;
     console.error(`native-ner: shadow model ${shadow.info.modelPath} runs on a share of ${share} of /extract requests`);

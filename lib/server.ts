@@ -2,14 +2,14 @@
 // builds it, `native-ner serve` runs it. Concurrent requests are separate extract (or redact) calls, which the engine
 // merges into shared model batches. Every limit (SERVE_LIMITS, entries of the option table in options.ts) bounds what
 // one client can cost the others; docs/server.md lists them. Nothing a client sends (texts, option names or values)
-// is logged or becomes a metric label: test/server-no-leak.test.ts holds the service to that.
-import { createHash } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
+// is logged or becomes a metric label: test/server-no-leak.test.ts holds the service to that. The optional request
+// log (lib/request-log.ts) writes counts per request, and texts only when asked to.
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { NerError, type NerErrorCode } from './errors';
-import type { Entity, NativeNer } from './ner';
+import type { Entity, ModelInfo, NativeNer } from './ner';
+import { openRequestLog, RequestTrace, TokenMeter } from './request-log';
 import type { Operator, OperatorObject, RedactedText, RedactionKeys } from './redaction';
 import type { Rules } from './rules';
 import { createShadow, type ShadowExtractor } from './shadow';
@@ -341,13 +341,28 @@ function modelNameOf(modelPath: string): string {
   return basename(basename(folder) === 'onnx' ? dirname(folder) : folder);
 }
 
-/** sha256 (hex) of a file, read as a stream; `file` is the stream, for shutdown to stop a hash still running. */
-function sha256Of(file: ReadStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    file.on('data', (chunk) => hash.update(chunk)).once('end', () => resolve(hash.digest('hex'))).once('error', reject);
-    file.once('close', () => reject(new Error('the model file was closed before it was hashed')));
-  });
+/**
+ * native_ner_model_info: which model answers, as labels of a constant 1 (the Prometheus info pattern), so a
+ * dashboard can show the hash and an alert can fire when it changes.
+ */
+export function renderModelInfo(name: string, info: Pick<ModelInfo, 'identity' | 'ortVersion' | 'device'>): string[] {
+  const { sha256, modelSha256, tokenizerSha256, configSha256 } = info.identity;
+  const labels = Object.entries({
+    model: name,
+    sha256,
+    model_sha256: modelSha256,
+    tokenizer_sha256: tokenizerSha256,
+    config_sha256: configSha256,
+    ort_version: info.ortVersion,
+    device: info.device,
+  })
+    .map(([label, value]) => `${label}="${escapeLabel(value)}"`)
+    .join(',');
+  return [
+    '# HELP native_ner_model_info The model served: its combined identity (sha256) and the SHA-256 of each file, ONNX Runtime version and device.',
+    '# TYPE native_ner_model_info gauge',
+    `native_ner_model_info{${labels}} 1`,
+  ];
 }
 
 function delay(ms: number): { promise: Promise<void>; cancel(): void } {
@@ -430,9 +445,11 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
   }
   const metrics = new Metrics();
   const modelName = modelNameOf(ner.info.modelPath);
-  const modelFile = createReadStream(ner.info.modelPath);
-  // Hashed once, at start, not per health check; null if the file can no longer be read.
-  const modelSha256 = sha256Of(modelFile).catch(() => null);
+  const { identity } = ner.info; // hashed when the model was loaded
+  const modelInfoText = `${renderModelInfo(modelName, ner.info).join('\n')}\n`;
+  const requestLog = limits.requestLog === undefined ? null : openRequestLog(limits.requestLog, (line) => process.stderr.write(`${line}\n`));
+  const traces = new WeakMap<IncomingMessage, RequestTrace>();
+  const tokenMeter = new TokenMeter(() => (ner.disposed ? Number.NaN : ner.stats().tokens));
   let inFlight = 0;
   let draining = false;
   let forcedClose = false;
@@ -455,6 +472,53 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
       ...headers,
     });
   };
+
+  /** The request's trace (its id, counts and texts for the request log), begun when it arrived. */
+  function traceOf(request: IncomingMessage): RequestTrace {
+    let trace = traces.get(request);
+    if (!trace) {
+      trace = new RequestTrace(request);
+      traces.set(request, trace);
+    }
+    return trace;
+  }
+
+  /** Gives the request its id, in the answer's x-request-id header whatever the answer is. */
+  function beginTrace(request: IncomingMessage, response: ServerResponse): void {
+    response.setHeader('x-request-id', traceOf(request).id);
+  }
+
+  /** Counts a failed request's error code, for /metrics and the request's log line. */
+  function countError(request: IncomingMessage, code: string): void {
+    metrics.errors.add(code);
+    traceOf(request).error ??= code;
+  }
+
+  /** The request's texts: their count, and the texts themselves only when the log is to hold them. */
+  function traceTexts(request: IncomingMessage, texts: string[]): void {
+    const trace = traceOf(request);
+    trace.texts = texts.length;
+    if (requestLog && limits.logTexts) trace.input = texts;
+  }
+
+  /** The answer's labels, counted for the log line, and the answer itself only when the log is to hold texts. */
+  function traceAnswer(request: IncomingMessage, labels: Iterable<string>, output: unknown): void {
+    if (!requestLog) return;
+    const trace = traceOf(request);
+    for (const label of labels) trace.countLabel(label);
+    if (limits.logTexts) trace.output = output;
+  }
+
+  /** Runs a model call, counting its tokens for the request's log line when there is a log. */
+  function measured<T>(request: IncomingMessage, call: () => Promise<T>): Promise<T> {
+    return requestLog ? tokenMeter.measure(traceOf(request), call) : call();
+  }
+
+  /** Writes the request's log line once its connection is done with it. */
+  function finishTrace(request: IncomingMessage, status: number): void {
+    const trace = traceOf(request);
+    requestLog?.write(trace.toLine(status, identity.sha256, limits.logTexts));
+  }
 
   const sendJson = (request: IncomingMessage, response: ServerResponse, status: number, body: unknown, headers?: OutgoingHttpHeaders) => {
     const text = JSON.stringify(body);
@@ -506,14 +570,16 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     requireJson(request);
     const body = await readBody(request, limits.maxBodyBytes);
     const { texts, single, options: requested } = parseBody(body, limits.maxTexts, checkExtractOptions);
+    traceTexts(request, texts);
     const extractOptions = withinLimits(requested);
     const started = performance.now();
-    const results = await ner.extract(texts, extractOptions).catch((error: unknown) => {
+    const results = await measured(request, () => ner.extract(texts, extractOptions)).catch((error: unknown) => {
       throw explainLimit(error);
     });
     metrics.inferenceSeconds.observe((performance.now() - started) / 1000);
     metrics.texts += texts.length;
     for (const entities of results) for (const e of entities) metrics.entities.add(e.label);
+    traceAnswer(request, results.flatMap((entities) => entities.map((e) => e.label)), results);
     sendJson(request, response, 200, { entities: single ? results[0] : results } satisfies { entities: Entity[] | Entity[][] });
     shadow?.offer(texts, extractOptions, results); // after the answer is written: never on the response's path
   }
@@ -522,6 +588,7 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     requireJson(request);
     const body = await readBody(request, limits.maxBodyBytes);
     const { texts, single, options: requested } = parseBody(body, limits.maxTexts, checkRequestRedactOptions);
+    traceTexts(request, texts);
     // The request's operators replace the server's label by label; the keys are always the server's.
     const operators = { ...redactDefaults.operators, ...(requested.operators as Record<string, OperatorObject> | undefined) };
     const missing = missingKey(operators, redactDefaults.keys);
@@ -533,13 +600,14 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     }
     const redactOptions: RedactOptions = { ...withinLimits(requested), operators, keys: redactDefaults.keys };
     const started = performance.now();
-    const results = await ner.redact(texts, redactOptions).catch((error: unknown) => {
+    const results = await measured(request, () => ner.redact(texts, redactOptions)).catch((error: unknown) => {
       throw explainLimit(error);
     });
     metrics.inferenceSeconds.observe((performance.now() - started) / 1000);
     metrics.texts += texts.length;
     // Labels come from the model and the server's rules, operators from a fixed set: never a client's text.
     for (const { items } of results) for (const item of items) metrics.redactions.add(item.label, item.operator);
+    traceAnswer(request, results.flatMap(({ items }) => items.map((item) => item.label)), results);
     sendJson(request, response, 200, { redacted: single ? results[0] : results } satisfies { redacted: RedactedText | RedactedText[] });
   }
 
@@ -557,20 +625,22 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
       if (!response.writableFinished) {
         if ((request.socket.errored as NodeJS.ErrnoException | null)?.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
           code = '408'; // Node answered 408 itself: the client was too slow sending the request
-          metrics.errors.add('ERR_REQUEST_TIMEOUT');
+          countError(request, 'ERR_REQUEST_TIMEOUT');
         } else if (forcedClose) {
           code = '503'; // shutdown's grace period ran out
-          metrics.errors.add('ERR_SHUTTING_DOWN');
+          countError(request, 'ERR_SHUTTING_DOWN');
         } else {
           code = '499'; // the client closed the connection: not a failure of the server
         }
       }
       metrics.requests.add(code);
       metrics.requestSeconds.observe((performance.now() - started) / 1000);
+      finishTrace(request, Number(code));
     });
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    beginTrace(request, response);
     countWhenClosed(request, response, performance.now());
     inFlight++;
     try {
@@ -585,10 +655,11 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
       } else if (path === '/healthz') {
         requireRead(request, path);
         const { entityTypes, head } = ner.info;
-        sendJson(request, response, 200, { status: 'ok', model: { name: modelName, sha256: await modelSha256 }, head, entityTypes });
+        // model.sha256 stays the ONNX file's, as before identity existed; identity.sha256 is the combined one.
+        sendJson(request, response, 200, { status: 'ok', model: { name: modelName, sha256: identity.modelSha256, identity }, head, entityTypes });
       } else if (path === '/metrics') {
         requireRead(request, path);
-        const text = metrics.render(inFlight, ner.stats().tokens) + (shadow ? `${shadow.render().join('\n')}\n` : '');
+        const text = metrics.render(inFlight, ner.stats().tokens) + modelInfoText + (shadow ? `${shadow.render().join('\n')}\n` : '');
         writeHead(request, response, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
         response.end(text);
       } else {
@@ -597,7 +668,7 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     } catch (error) {
       if (error instanceof ConnectionGone || response.destroyed) return; // counted by countWhenClosed
       const failure = statusOf(error);
-      metrics.errors.add(failure.code);
+      countError(request, failure.code);
       if (response.headersSent) {
         response.destroy();
         return;
@@ -631,7 +702,6 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
 
   async function stop(): Promise<void> {
     draining = true;
-    modelFile.destroy(); // a hash still running is not worth waiting for
     // server.close stops accepting and calls back once every connection has ended; answers sent while draining
     // close their connections (connection: close).
     const allClosed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -646,7 +716,8 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     }
     // Past the grace period, extract calls still running are aborted too, so shutdown does not outlast it by more
     // than the batch ONNX Runtime is running.
-    await Promise.all([ner.dispose({ abortRunning: !inTime }), shadow?.close()]);
+    // Every connection has ended, so every request's log line is written: the log can close.
+    await Promise.all([ner.dispose({ abortRunning: !inTime }), shadow?.close(), requestLog?.close()]);
   }
 
   return {

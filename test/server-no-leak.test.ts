@@ -2,10 +2,12 @@
 // its stdout and stderr captured, every route gets texts (and option names, option values, paths, headers) carrying
 // unique markers, good requests and every error path, and afterwards neither the output nor the /metrics and
 // /healthz bodies may hold any marker, nor the server's redaction keys. A control marker that the server does print
-// (in the rules file's path, which serve logs at start) shows the capture works.
+// (in the rules file's path, which serve logs at start) shows the capture works. The whole run is made twice: without
+// a request log, and with one (serve --request-log FILE, texts not enabled), whose file is scanned too; a request id
+// that is an id (hex) is its control, a free-text x-request-id carrying a marker must not reach it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,12 +69,12 @@ function rawExchange(base: string, request: string | Buffer, options: { closeAft
   });
 }
 
-async function send(url: string, init?: RequestInit): Promise<{ status: number; text: string }> {
+async function send(url: string, init?: RequestInit): Promise<{ status: number; text: string; headers: Headers }> {
   const response = await fetch(url, init);
-  return { status: response.status, text: await response.text() };
+  return { status: response.status, text: await response.text(), headers: response.headers };
 }
 
-function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
   return send(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -105,15 +107,25 @@ const MAX_BODY_BYTES = 4096;
 const MAX_TEXTS = 4;
 const REQUEST_TIMEOUT_MS = 1500;
 
-describe('native-ner serve keeps what clients send out of its logs and metrics', () => {
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const RUNS = [
+  { what: 'its logs and metrics', requestLog: null },
+  { what: 'its logs, metrics and request log', requestLog: join(scratch, 'requests.jsonl') },
+];
+
+describe.each(RUNS)('native-ner serve keeps what clients send out of $what', ({ requestLog }) => {
   let served: Served;
   let base: string;
   let metricsBody = '';
   let healthBody = '';
   let exitCode: number | null = null;
+  // A client's request id that is an id is logged as given: the control that ids from clients reach the log.
+  const hexRequestId = randomBytes(16).toString('hex');
 
   beforeAll(async () => {
     served = await serveCapturingOutput([
+      ...(requestLog === null ? [] : ['--request-log', requestLog]),
       '--model', CONLL_MODEL,
       '--port', '0',
       '--rules', rulesFile,
@@ -130,20 +142,25 @@ describe('native-ner serve keeps what clients send out of its logs and metrics',
 
   afterAll(() => {
     if (served?.child.exitCode === null) served.child.kill('SIGKILL');
-    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('answers good /extract requests, whose entities show the markers reached the model', async () => {
     const texts = [personalText(), personalText()];
-    const many = await post(`${base}/extract`, { texts }, { 'user-agent': `agent-${marker()}`, 'x-user': marker() });
+    const many = await post(`${base}/extract`, { texts }, { 'user-agent': `agent-${marker()}`, 'x-user': marker(), 'x-request-id': marker() });
     expect(many.status).toBe(200);
+    expect(markersIn(many.headers.get('x-request-id') ?? '')).toEqual([]); // free text is not an id: replaced
     // The answer holds the marked words as entities: the markers went all the way through the pipeline.
     const found = (JSON.parse(many.text) as { entities: { text: string; label: string }[][] }).entities.flat();
     expect(found.some((e) => e.label === 'EMAIL' && markersIn(e.text).length === 1)).toBe(true);
     expect(markersIn(many.text).length).toBeGreaterThan(0);
 
-    const one = await post(`${base}/extract?who=${marker()}`, { text: personalText(), options: { labels: ['PER', 'EMAIL'] } });
+    const one = await post(
+      `${base}/extract?who=${marker()}`,
+      { text: personalText(), options: { labels: ['PER', 'EMAIL'] } },
+      { 'x-request-id': hexRequestId },
+    );
     expect(one.status).toBe(200);
+    expect(one.headers.get('x-request-id')).toBe(hexRequestId);
   });
 
   it('answers every /extract error path', async () => {
@@ -268,14 +285,22 @@ describe('native-ner serve keeps what clients send out of its logs and metrics',
     expect(stderr).toContain(controlMarker);
     expect(stderr).toContain('native-ner: /redact: default operators EMAIL=hash; hash and encrypt keys loaded\n');
     expect(markers.length).toBeGreaterThan(60);
-    const everything = (stdout + stderr + metricsBody + healthBody).toLowerCase();
+    // The request log's control: a line for each request answered, the client's hex request id among them.
+    const log = requestLog === null ? '' : readFileSync(requestLog, 'utf8');
+    if (requestLog !== null) {
+      expect(log.trim().split('\n').length).toBeGreaterThan(40);
+      expect(log).toContain(`"id":"${hexRequestId}"`);
+      expect(log).toMatch(/"status":408/);
+    }
+    const everything = (stdout + stderr + metricsBody + healthBody + log).toLowerCase();
     expect(everything).not.toContain(hashKeyHex);
     expect(everything).not.toContain(encryptKeyHex);
-    expect({ stdout: markersIn(stdout), stderr: markersIn(stderr), metrics: markersIn(metricsBody), healthz: markersIn(healthBody) }).toEqual({
-      stdout: [],
-      stderr: [],
-      metrics: [],
-      healthz: [],
-    });
+    expect({
+      stdout: markersIn(stdout),
+      stderr: markersIn(stderr),
+      metrics: markersIn(metricsBody),
+      healthz: markersIn(healthBody),
+      requestLog: markersIn(log),
+    }).toEqual({ stdout: [], stderr: [], metrics: [], healthz: [], requestLog: [] });
   });
 });

@@ -117,11 +117,11 @@ describe('HTTP service', () => {
     );
   });
 
-  it('names the model and the sha256 of its ONNX file in /healthz, not its path', async () => {
+  it('names the model, the sha256 of its ONNX file and its identity in /healthz, not its path', async () => {
     const ner = model();
     const health = (await (await fetch(`${base}/healthz`)).json()) as Record<string, unknown>;
     const sha256 = createHash('sha256').update(readFileSync(ner.info.modelPath)).digest('hex');
-    expect(health.model).toEqual({ name: 'conll03-bert-small', sha256 });
+    expect(health.model).toEqual({ name: 'conll03-bert-small', sha256, identity: ner.info.identity });
     expect(JSON.stringify(health)).not.toContain(dirname(ner.info.modelPath));
   });
 
@@ -217,7 +217,7 @@ describe('HTTP service', () => {
     expect(failure(null)).toBeInstanceOf(TypeError);
     expect(failure({ maxBody: 5 }).message).toBe(
       "unknown serve option 'maxBody'; known: maxBodyBytes, maxTexts, maxStride, maxWindows, extractTimeoutMs, " +
-        'headersTimeoutMs, requestTimeoutMs, shutdownGraceMs, shadowShare, shadowMaxCalls, shadowTimeoutMs',
+        'headersTimeoutMs, requestTimeoutMs, shutdownGraceMs, shadowShare, shadowMaxCalls, shadowTimeoutMs, requestLog, logTexts',
     );
     expect(failure({ headersTimeoutMs: 5000, requestTimeoutMs: 1000 }).message).toMatch(/headersTimeoutMs.*requestTimeoutMs/);
   });
