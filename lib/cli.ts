@@ -7,6 +7,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { calibrationDocument, fitCalibration, formatCalibration } from './calibration';
 import { isCommand, parseCommandLine, USAGE, usageOf, UsageError, type CommandLine, type CommandName } from './commands';
+import { runDrift, runProfile } from './drift/commands';
 import { NerError } from './errors';
 import {
   DEFAULT_PII_RECORDS,
@@ -342,12 +343,26 @@ async function serveCommand(args: string[]): Promise<void> {
   await stopped;
 }
 
+/** native-ner profile: a drift baseline of the inputs on stdout (lib/drift/commands.ts). */
+async function profileCommand(args: string[]): Promise<void> {
+  const line = commandLine('profile', args);
+  if (line) await runProfile(line, loadModel);
+}
+
+/** native-ner drift: the inputs against a baseline; a drift alert fails with exit 1 (lib/drift/commands.ts). */
+async function driftCommand(args: string[]): Promise<void> {
+  const line = commandLine('drift', args);
+  if (line) await runDrift(line, loadModel);
+}
+
 const RUN: Record<CommandName, (args: string[]) => Promise<void>> = {
   extract,
   redact,
   eval: evalCommand,
   calibrate: calibrateCommand,
   serve: serveCommand,
+  profile: profileCommand,
+  drift: driftCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -20,7 +20,7 @@ import {
 /** A mistake on the command line: cli.ts prints it with the command's usage and exits 2. */
 export class UsageError extends Error {}
 
-export type CommandName = 'extract' | 'eval' | 'serve' | 'redact' | 'calibrate';
+export type CommandName = 'extract' | 'eval' | 'serve' | 'redact' | 'calibrate' | 'profile' | 'drift';
 
 /** The option groups whose flags commands take, in the order their help lists them. */
 type FlagScope = 'model' | 'extract' | 'serve' | 'redact';
@@ -53,7 +53,44 @@ const KEY_FLAGS: Record<string, OwnFlag> = {
 
 const MODEL_FLAG: OwnFlag = { type: 'string', arg: 'DIR', help: 'model directory (model.onnx, tokenizer.json, config.json)   [required]' };
 
+// Inputs of profile and drift: CoNLL sentences, files of texts or standard input.
+const DRIFT_INPUT_FLAGS: Record<string, OwnFlag> = {
+  conll: { type: 'string', arg: 'FILE', help: 'CoNLL file: its sentences (words joined by single spaces) are texts, before any FILE' },
+  jsonl: { type: 'boolean', help: 'read FILEs as JSON lines: a string, {"text": ...} or {"tokens": [...]} per line' },
+};
+
 const COMMANDS: Record<CommandName, CommandSpec> = {
+  profile: {
+    synopsis: 'native-ner profile --model DIR [--conll FILE] [options] [FILE ...] > baseline.json',
+    about: `Runs texts through the model and prints a drift baseline (JSON) on stdout: counts of its entity-type mix, scores
+and span lengths per label, entities per text, token entropy, [UNK] rate, text lengths and texts needing several
+windows (docs/monitoring.md), and how each label's share varies over chunks of --chunk-texts texts. Texts: the
+sentences of --conll FILE, then each FILE's lines (blank lines skipped; JSON lines with --jsonl or a .jsonl or
+.jsonlines name), or standard input. The extract options given are recorded; drift runs with them.`,
+    scopes: ['model', 'extract'],
+    first: {
+      ...DRIFT_INPUT_FLAGS,
+      'chunk-texts': { type: 'string', arg: 'N', help: 'texts per chunk: one extract call, and the unit of the share spread (default 250)' },
+    },
+    last: {},
+    positionals: true,
+  },
+  drift: {
+    synopsis: 'native-ner drift --model DIR --baseline FILE [--conll FILE] [options] [FILE ...]',
+    about: `Profiles texts as profile does (with the baseline's extract options; flags given override them) and compares
+them with the baseline: population stability index and Jensen-Shannon distance for the categorical signals,
+Kolmogorov-Smirnov and Wasserstein distance for the numeric ones. Prints one row per signal with its status (ok,
+watch, alert, or too few to judge) and exits 1 when a signal alerts, 0 otherwise: a CI gate. Thresholds: PSI
+0.1/0.25 or JS 0.1/0.2 (watch/alert); KS p < 0.01 with a statistic of 0.1/0.2 (docs/monitoring.md).`,
+    scopes: ['model', 'extract'],
+    first: {
+      baseline: { type: 'string', arg: 'FILE', help: 'the baseline, from native-ner profile   [required]' },
+      ...DRIFT_INPUT_FLAGS,
+      'min-count': { type: 'string', arg: 'N', help: 'observations (texts or entities) each side needs before a signal is judged (default 100)' },
+    },
+    last: { json: { type: 'boolean', help: 'print the comparison as JSON instead of a table' } },
+    positionals: true,
+  },
   extract: {
     synopsis: 'native-ner extract --model DIR [options] [TEXT|FILE ...]',
     about: `Prints one JSON line per text: {"text": ..., "entities": [{label, start, end, text, score}, ...]}.
@@ -161,6 +198,8 @@ Commands:
   eval --model DIR (--conll FILE | --jsonl FILE)    score the model on a labelled dataset (--pii FILE: redaction)
   redact --model DIR [options] [TEXT|FILE ...]      rewrite the entities of each text (replace, mask, hash, ...)
   calibrate --model DIR --conll FILE                fit temperature scaling of the scores on a labelled dev set
+  profile --model DIR [FILE ...] > baseline.json    write a drift baseline of the model on these texts
+  drift --model DIR --baseline FILE [FILE ...]      compare texts with a baseline; exit 1 on a drift alert
   serve --model DIR [--port N]                      serve POST /extract, POST /redact, GET /healthz and GET /metrics
 
 \`native-ner <command> --help\` lists the command's options.`;

@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { basename, dirname } from 'node:path';
+import type { Readable } from 'node:stream';
 import { NerError } from '../errors';
 import { Monitor } from '../monitoring';
 import type { NativeNer } from '../ner';
@@ -67,12 +68,14 @@ export function toBaseline(ner: NativeNer, run: ProfileRun, inputs: string[], op
 }
 
 /**
- * Texts of a file: one per line, blank lines skipped; as JSON lines (`jsonl`), each line a JSON string, an object
+ * Texts of a file or stream: one per line, blank lines skipped; as JSON lines (`jsonl`), each line a JSON string, an object
  * with a string `text`, or an object with `tokens` (words joined by single spaces, as GENIA's JSON lines and the
  * evaluator's sentences).
  */
-export async function* readProfileTexts(path: string, jsonl: boolean): AsyncGenerator<string> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+export async function* readProfileTexts(input: string | Readable, jsonl: boolean): AsyncGenerator<string> {
+  const path = typeof input === 'string' ? input : 'standard input';
+  const stream = typeof input === 'string' ? createReadStream(input, { encoding: 'utf8' }) : input;
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
