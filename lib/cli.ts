@@ -29,6 +29,7 @@ import { readKeyFile, type OperatorObject, type RedactionKeys } from './redactio
 import type { Rules } from './rules';
 import { createRulesReloader, createService, describeRules, KEY_FILE_FLAGS } from './server';
 import { readTexts } from './stream';
+import { runWorkerCommand } from './worker/command';
 
 const CHUNK = 512;  // texts per extract call: bounds memory for inputs of any size
 
@@ -355,6 +356,12 @@ async function driftCommand(args: string[]): Promise<void> {
   if (line) await runDrift(line, loadModel);
 }
 
+/** worker: consumes a Redis stream in a consumer group (lib/worker/command.ts). */
+async function workerCommand(args: string[]): Promise<void> {
+  const line = commandLine('worker', args);
+  if (line) await runWorkerCommand(line, { loadModel, keysOf });
+}
+
 const RUN: Record<CommandName, (args: string[]) => Promise<void>> = {
   extract,
   redact,
@@ -363,6 +370,7 @@ const RUN: Record<CommandName, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   profile: profileCommand,
   drift: driftCommand,
+  worker: workerCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

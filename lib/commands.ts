@@ -15,15 +15,16 @@ import {
   type OptionSpec,
   type OptionValues,
   type ServeOptions,
+  type WorkerOptions,
 } from './options';
 
 /** A mistake on the command line: cli.ts prints it with the command's usage and exits 2. */
 export class UsageError extends Error {}
 
-export type CommandName = 'extract' | 'eval' | 'serve' | 'redact' | 'calibrate' | 'profile' | 'drift';
+export type CommandName = 'extract' | 'eval' | 'serve' | 'redact' | 'calibrate' | 'worker' | 'profile' | 'drift';
 
 /** The option groups whose flags commands take, in the order their help lists them. */
-type FlagScope = 'model' | 'extract' | 'serve' | 'redact';
+type FlagScope = 'model' | 'extract' | 'serve' | 'redact' | 'worker';
 
 /** A command's own flag, not an option: how parseArgs reads it and its line in the help. */
 interface OwnFlag {
@@ -189,7 +190,31 @@ bounded however large it is; a progress line is shown on stderr when it is a ter
     last: { ...KEY_FLAGS, jsonl: { type: 'boolean', help: 'read files and standard input as JSON lines' } },
     positionals: true,
   },
-};
+  worker: {
+    synopsis: 'native-ner worker --model DIR --redis URL --stream IN --group G [--output OUT] [--consumer NAME] [options]',
+    about: `Consumes the Redis stream IN as consumer NAME of the consumer group G (created when missing) until SIGINT or
+SIGTERM, then stops reading, finishes and acknowledges the messages in flight (up to --shutdown-grace-ms) and
+exits 0. A message holds a field "text" (a string) or "texts" (a JSON array of strings), and optionally "id".
+Each read of up to --read-count messages runs as one engine call; each result is added to OUT with "key" (the
+input message's ID: the idempotency key), "id", "model" (the model's SHA-256) and "entities" (with --redact,
+"redacted"), and only then is the message acknowledged. Messages left pending longer than --claim-idle-ms (their
+consumer died) are claimed. A message delivered more than --max-deliveries times, malformed or over the size
+limits goes to the dead-letter stream with its error and is acknowledged. Delivery is at least once: drop the
+results whose "key" you have seen (docs/scaling.md).`,
+    scopes: ['model', 'extract', 'redact', 'worker'],
+    first: {
+      redis: { type: 'string', arg: 'URL', help: 'the Redis server (default redis://127.0.0.1:6379)' },
+      stream: { type: 'string', arg: 'IN', help: 'the input stream   [required]' },
+      group: { type: 'string', arg: 'G', help: 'the consumer group   [required]' },
+      output: { type: 'string', arg: 'OUT', help: 'the results stream (default IN:results)' },
+      consumer: { type: 'string', arg: 'NAME', help: "this worker's consumer name, unique per worker (default HOST-PID)" },
+      'dead-letter': { type: 'string', arg: 'STREAM', help: 'the dead-letter stream (default IN:dead-letter)' },
+      redact: { type: 'boolean', help: 'write redacted texts ("redacted") instead of entities; --operator sets how' },
+      'metrics-host': { type: 'string', arg: 'ADDR', help: 'address of --metrics-port (default 127.0.0.1)' },
+    },
+    last: KEY_FLAGS,
+    positionals: false,
+  },};
 
 export const USAGE = `Usage: native-ner <command> [options]
 
@@ -201,6 +226,8 @@ Commands:
   profile --model DIR [FILE ...] > baseline.json    write a drift baseline of the model on these texts
   drift --model DIR --baseline FILE [FILE ...]      compare texts with a baseline; exit 1 on a drift alert
   serve --model DIR [--port N]                      serve POST /extract, POST /redact, GET /healthz and GET /metrics
+  worker --model DIR --redis URL --stream IN --group G
+                                                    consume a Redis stream in a consumer group, results to another
 
 \`native-ner <command> --help\` lists the command's options.`;
 
@@ -313,7 +340,7 @@ export interface CommandLine {
   /** The model directory (--model). */
   model: string;
   /** The options given as flags, by group: the model's load options, extract options, service limits, redaction's. */
-  options: { model: LoadOptions; extract: ExtractOptions; serve: ServeOptions; redact: OptionValues<'redact'> };
+  options: { model: LoadOptions; extract: ExtractOptions; serve: ServeOptions; redact: OptionValues<'redact'>; worker: WorkerOptions };
   /** The command's own flags (not options), by name without the dashes. */
   flags: Record<string, string | boolean | undefined>;
   positionals: string[];
@@ -339,7 +366,7 @@ export function parseCommandLine(command: CommandName, args: string[]): CommandL
   if (values.help) return { help: true };
   if (typeof values.model !== 'string' || values.model === '') throw new UsageError('--model DIR is required');
 
-  const options: CommandLine['options'] = { model: {}, extract: {}, serve: {}, redact: {} };
+  const options: CommandLine['options'] = { model: {}, extract: {}, serve: {}, redact: {}, worker: {} };
   for (const option of flagged) {
     const raw = values[option.cli.flag.slice(2)];
     if (raw === undefined) continue;

@@ -12,8 +12,11 @@ import type { RulesInput } from './rules';
 /** What a model's output holds: one score per token and tag, or one per span of subwords and type. */
 export type ModelHead = 'token' | 'span';
 
-/** Where an option is given: extract calls (and model defaults), model loads, extractStream, createService, redact calls. */
-export type OptionScope = 'extract' | 'model' | 'stream' | 'serve' | 'redact';
+/**
+ * Where an option is given: extract calls (and model defaults), model loads, extractStream, createService, redact
+ * calls, createWorker (the queue worker, lib/worker).
+ */
+export type OptionScope = 'extract' | 'model' | 'stream' | 'serve' | 'redact' | 'worker';
 
 /** How an option appears on the command line. */
 export interface OptionFlag {
@@ -504,6 +507,104 @@ export const OPTIONS = {
     /** Items carry `original`, the value they replaced. Default false: results hold no detected values. */
     includeOriginal: { type: 'boolean', default: false },
   },
+
+  /** createWorker's own (lib/worker, docs/scaling.md), each also a `native-ner worker` flag. */
+  worker: {
+    /** Messages asked for in one read (XREADGROUP COUNT); the texts of one read go to the engine as one call. */
+    readCount: {
+      type: 'integer',
+      min: 1,
+      max: 10_000,
+      default: 64,
+      cli: { flag: '--read-count', help: 'messages per read (XREADGROUP COUNT), run as one engine call' },
+    },
+    /**
+     * Most messages read and not yet acknowledged; no read is made that could pass it, so memory and work in flight
+     * stay bounded while the engine is busy (backpressure).
+     */
+    maxInFlight: {
+      type: 'integer',
+      min: 1,
+      max: 100_000,
+      default: 256,
+      cli: { flag: '--max-in-flight', help: 'most messages read and not yet acknowledged' },
+    },
+    /** Milliseconds one read waits for new messages (XREADGROUP BLOCK); shutdown waits for it. */
+    blockMs: {
+      type: 'integer',
+      min: 1,
+      max: 60_000,
+      default: 1000,
+      cli: { flag: '--block-ms', help: 'ms one read waits for new messages' },
+    },
+    /** Milliseconds a message may stay unacknowledged by its consumer before another claims it (XAUTOCLAIM min-idle-time). */
+    claimIdleMs: {
+      type: 'integer',
+      min: 1,
+      max: 24 * HOUR_MS,
+      default: 60_000,
+      cli: { flag: '--claim-idle-ms', help: "ms a message may stay pending before another consumer claims it" },
+    },
+    /** Milliseconds between two looks for stale pending messages to claim. */
+    claimIntervalMs: {
+      type: 'integer',
+      min: 10,
+      max: HOUR_MS,
+      default: 5000,
+      cli: { flag: '--claim-interval-ms', help: 'ms between two looks for stale pending messages' },
+    },
+    /** Deliveries a message may have; one delivered more often goes to the dead-letter stream, acknowledged. */
+    maxDeliveries: {
+      type: 'integer',
+      min: 1,
+      max: 1000,
+      default: 5,
+      cli: { flag: '--max-deliveries', help: 'deliveries before a message is dead-lettered' },
+    },
+    /** Most texts in one message; a message with more is dead-lettered at once (ERR_MESSAGE_TOO_LARGE). */
+    maxMessageTexts: {
+      type: 'integer',
+      min: 1,
+      max: 100_000,
+      default: 100,
+      cli: { flag: '--max-message-texts', help: 'most texts in one message; more are dead-lettered' },
+    },
+    /**
+     * Most UTF-16 units of text in one message, its texts together; a longer one is dead-lettered at once
+     * (ERR_MESSAGE_TOO_LARGE). With maxInFlight it bounds the text held in memory.
+     */
+    maxMessageChars: {
+      type: 'integer',
+      min: 1,
+      max: INT32_MAX,
+      default: 100_000,
+      cli: { flag: '--max-message-chars', help: 'most UTF-16 units of text in one message; longer ones are dead-lettered' },
+    },
+    /** Milliseconds shutdown (SIGTERM) lets the messages in flight finish and be acknowledged before exiting. */
+    shutdownGraceMs: {
+      type: 'integer',
+      min: 0,
+      max: HOUR_MS,
+      default: 30_000,
+      cli: { flag: '--shutdown-grace-ms', help: 'ms the messages in flight get on SIGTERM/SIGINT' },
+    },
+    /** Longest wait between two attempts while the queue is unreachable; waits double from 100 ms up to it. */
+    reconnectMaxMs: {
+      type: 'integer',
+      min: 100,
+      max: 60_000,
+      default: 5000,
+      cli: { flag: '--reconnect-max-ms', help: 'longest wait between attempts while the queue is unreachable' },
+    },
+    /** Serve GET /metrics (Prometheus) and GET /healthz on this port (0 picks a free one). Default: none. */
+    metricsPort: {
+      type: 'integer',
+      min: 0,
+      max: 65_535,
+      defaultText: 'none',
+      cli: { flag: '--metrics-port', help: 'serve GET /metrics and GET /healthz on this port' },
+    },
+  },
 } as const satisfies { [S in OptionScope]: Record<string, OptionSpec> };
 
 // ---- Types, from the table ----
@@ -564,6 +665,9 @@ export interface RedactStreamOptions extends RedactOptions, OptionValues<'stream
 
 /** Limits of the service; SERVE_LIMITS holds each one's default, accepted range and `native-ner serve` flag. */
 export interface ServeOptions extends OptionValues<'serve'> {}
+
+/** The queue worker's own options (createWorker, `native-ner worker`). */
+export interface WorkerOptions extends OptionValues<'worker'> {}
 
 /** How token predictions are grouped into entities (Hugging Face pipeline semantics). */
 export type Aggregation = OptionValue<'extract', 'aggregation'>;
@@ -950,6 +1054,19 @@ export function checkServeOptions(value: unknown): CheckedServeOptions {
     );
   }
   return limits;
+}
+
+/** The worker's options with a default: every one but metricsPort. */
+type WorkerDefaulted = { [K in OptionName<'worker'>]: Table['worker'][K] extends { default: unknown } ? K : never }[OptionName<'worker'>];
+
+/** createWorker's options, checked: those with a default always set. */
+export type CheckedWorkerOptions = Required<Pick<WorkerOptions, WorkerDefaulted>> & WorkerOptions;
+
+/** Checks the worker's own options and fills in the defaults of those not given. */
+export function checkWorkerOptions(value: unknown): CheckedWorkerOptions {
+  const names = optionNames('worker');
+  const given = pick(checkObject(value, 'worker option', names), 'worker', names);
+  return Object.fromEntries(names.map((name) => [name, given[name] ?? optionSpec('worker', name).default])) as unknown as CheckedWorkerOptions;
 }
 
 // ---- Model heads ----

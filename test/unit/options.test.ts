@@ -12,6 +12,7 @@ import {
   checkOptionsForHead,
   checkServeOptions,
   checkStreamOptions,
+  checkWorkerOptions,
   describeValue,
   maxOf,
   OPTIONS,
@@ -27,7 +28,7 @@ import {
 
 const SCOPES = Object.keys(OPTIONS) as OptionScope[];
 const ALL = SCOPES.flatMap((scope) => optionNames(scope).map((name) => ({ scope, name, spec: optionSpec(scope, name) })));
-const COMMANDS: CommandName[] = ['extract', 'eval', 'serve', 'redact', 'calibrate'];
+const COMMANDS: CommandName[] = ['extract', 'eval', 'serve', 'redact', 'calibrate', 'worker'];
 
 /**
  * Checks `options` as the API does for `scope` and returns the checked value of `name`. Service limits that must
@@ -54,6 +55,8 @@ function check(scope: OptionScope, name: string, value: unknown): unknown {
             : {};
       return (checkServeOptions({ ...partner, ...options }) as Record<string, unknown>)[name];
     }
+    case 'worker':
+      return (checkWorkerOptions(options) as Record<string, unknown>)[name];
   }
 }
 
@@ -183,8 +186,8 @@ describe('the option table', () => {
 
   it.each(ALL.map((o) => [`${o.scope}.${o.name}`, o] as const))('accepts %s at its bounds', (_, { scope, name, spec }) => {
     for (const value of accepted(spec)) expect(check(scope, name, value)).toEqual(value);
-    // Not given is not set (stream and service options fall back to their defaults).
-    expect(check(scope, name, undefined)).toEqual(scope === 'stream' || scope === 'serve' ? spec.default : undefined);
+    // Not given is not set (stream, service and worker options fall back to their defaults).
+    expect(check(scope, name, undefined)).toEqual(['stream', 'serve', 'worker'].includes(scope) ? spec.default : undefined);
   });
 
   it.each(ALL.map((o) => [`${o.scope}.${o.name}`, o] as const))('rejects %s just past its bounds', (_, { scope, name, spec }) => {
@@ -340,6 +343,7 @@ describe('CLI flags', () => {
     expect(scopes('eval')).toEqual(['model', 'extract']);
     expect(scopes('serve')).toEqual(['model', 'extract', 'redact', 'serve']);
     expect(scopes('redact')).toEqual(['model', 'extract', 'redact']);
+    expect(scopes('worker')).toEqual(['model', 'extract', 'redact', 'worker']);
     // calibrate fits raw logits: the model's load options, without the calibration file it writes.
     expect(scopes('calibrate')).toEqual(['model']);
     expect(flaggedOptions('calibrate').map((o) => o.name)).not.toContain('calibration');
@@ -422,7 +426,7 @@ describe('CLI flags', () => {
     expect(extract).toEqual({
       help: false,
       model: 'm',
-      options: { model: {}, extract: { batchSize: 8 }, serve: {}, redact: {} },
+      options: { model: {}, extract: { batchSize: 8 }, serve: {}, redact: {}, worker: {} },
       flags: { jsonl: true },
       positionals: ['a.txt', 'b'],
     });
@@ -430,5 +434,7 @@ describe('CLI flags', () => {
     expect(evaluation).toMatchObject({ flags: { conll: 'x.conll', jsonl: undefined, json: true }, options: { extract: { aggregation: 'max' } } });
     const serve = parseCommandLine('serve', ['--model', 'm', '--port', '0', '--threads', '1', '--max-texts', '5']);
     expect(serve).toMatchObject({ flags: { port: '0', host: undefined }, options: { model: { intraOpThreads: 1 }, serve: { maxTexts: 5 } } });
+    const worker = parseCommandLine('worker', ['--model', 'm', '--redis', 'redis://h:1', '--stream', 'in', '--group', 'g', '--redact', '--read-count', '8']);
+    expect(worker).toMatchObject({ flags: { redis: 'redis://h:1', stream: 'in', group: 'g', redact: true, output: undefined }, options: { worker: { readCount: 8 } } });
   });
 });
