@@ -48,7 +48,7 @@ export async function runWorkerCommand(line: CommandLine, tools: WorkerCommandTo
     });
     const { stream, group, consumer, output, deadLetter } = transport.options;
     console.error(
-      `native-ner worker: ${ner.info.modelPath} on stream ${stream}, group ${group}, consumer ${consumer}; ` +
+      `native-ner worker: model ${ner.info.modelPath} on stream ${stream}, group ${group}, consumer ${consumer}; ` +
         `results to ${output}, dead letters to ${deadLetter}`,
     );
     const stop = (signal: string) => {

@@ -5,6 +5,7 @@
 // so one poison message never stalls the group. Work in flight is bounded (maxInFlight messages read and not yet
 // acknowledged: no read is made beyond it), queue errors are retried with exponential backoff, and stop() finishes
 // and acknowledges what is in flight (up to shutdownGraceMs). The loop knows only the transport interface.
+import { basename, dirname } from 'node:path';
 import type { ModelIdentity } from '../identity';
 import type { Entity } from '../ner';
 import { checkWorkerOptions, type CheckedWorkerOptions, type ExtractOptions, type RedactOptions, type WorkerOptions } from '../options';
@@ -71,6 +72,16 @@ function isPoison(error: unknown): boolean {
 /** A message after parsing: its texts, or the reason it goes to the dead-letter stream. */
 type Sorted = { message: QueueMessage; parsed: ParsedMessage } | { message: QueueMessage; refused: { code: string; message: string } };
 
+/**
+ * The model directory's name, as the HTTP service shows it (never the path): the ONNX file's folder, or its parent
+ * for a Hugging Face export's onnx/ folder.
+ */
+function modelNameOf(modelPath: string | undefined): string {
+  if (modelPath === undefined) return 'unknown';
+  const folder = dirname(modelPath);
+  return basename(basename(folder) === 'onnx' ? dirname(folder) : folder);
+}
+
 /** The queue was unreachable until the shutdown deadline: the messages concerned stay pending, to be claimed. */
 class Abandoned extends Error {}
 
@@ -87,7 +98,7 @@ export function createWorker(ner: WorkerEngine, transport: WorkerTransport, opti
   }
   const field = redactOptions ? 'redacted' : 'entities';
   const metrics = new WorkerMetrics();
-  const modelName = ner.info?.modelPath ?? 'unknown';
+  const modelName = modelNameOf(ner.info?.modelPath);
   const lastErrors = new Map<string, { code: string; message: string }>();
   const inFlightIds = new Set<string>();
   const tasks = new Set<Promise<void>>();
