@@ -318,7 +318,7 @@ function piiOf(result) {
 }
 
 /**
- * The cascade table's figures: sentences/s as the median over rounds of each timed pass.
+ * The cascade table's figures: sentences per second and per CPU second, medians over rounds of each timed pass.
  * @param {import('./lib/types.js').CascadeBenchResult | undefined} result
  * @returns {import('./lib/report.mjs').CascadeSummary | null}
  */
@@ -330,13 +330,14 @@ function cascadeOf(result) {
     signal: result.signal,
     pairs: result.pairs.map((pair) => ({
       name: pair.name,
-      alone: pair.alone.map((a) => ({ tier: a.tier, f1: a.f1, perSecond: rate(a.seconds) })),
+      alone: pair.alone.map((a) => ({ tier: a.tier, f1: a.f1, perSecond: rate(a.seconds), perCpuSecond: rate(a.cpuSeconds) })),
       rows: pair.rows.map((row) => ({
         threshold: row.threshold,
         escalatedShare: row.escalated / result.texts,
         degraded: row.degraded,
         f1: row.f1,
         perSecond: rate(row.seconds),
+        perCpuSecond: rate(row.cpuSeconds),
       })),
       runs: Array.isArray(pair.rows[0]?.seconds) ? pair.rows[0].seconds.length : 1,
     })),

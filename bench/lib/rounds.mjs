@@ -54,14 +54,18 @@ export function mergeRounds(rounds) {
   }
   if (first.cascade) {
     // Scores from the first round; every round's seconds, for medians.
-    const secondsOf = (/** @type {number} */ p, /** @type {'alone' | 'rows'} */ part, /** @type {number} */ i) =>
-      rounds.flatMap((r) => r.cascade?.pairs[p]?.[part][i]?.seconds ?? []);
+    const secondsOf = (
+      /** @type {number} */ p,
+      /** @type {'alone' | 'rows'} */ part,
+      /** @type {number} */ i,
+      /** @type {'seconds' | 'cpuSeconds'} */ which = 'seconds',
+    ) => rounds.flatMap((r) => r.cascade?.pairs[p]?.[part][i]?.[which] ?? []);
     merged.cascade = {
       ...first.cascade,
       pairs: first.cascade.pairs.map((pair, p) => ({
         ...pair,
-        alone: pair.alone.map((a, i) => ({ ...a, seconds: secondsOf(p, 'alone', i) })),
-        rows: pair.rows.map((row, i) => ({ ...row, seconds: secondsOf(p, 'rows', i) })),
+        alone: pair.alone.map((a, i) => ({ ...a, seconds: secondsOf(p, 'alone', i), cpuSeconds: secondsOf(p, 'alone', i, 'cpuSeconds') })),
+        rows: pair.rows.map((row, i) => ({ ...row, seconds: secondsOf(p, 'rows', i), cpuSeconds: secondsOf(p, 'rows', i, 'cpuSeconds') })),
       })),
     };
   }

@@ -101,10 +101,10 @@ export interface CascadeBenchResult {
   signal: 'minProb' | 'score';
   pairs: {
     name: string;
-    /** Each tier alone: F1 and the seconds of one call over every text; merged: every round's seconds. */
-    alone: { tier: string; f1: number; seconds: number[] | number }[];
+    /** Each tier alone: F1, wall and CPU seconds of one call over every text; merged: every round's seconds. */
+    alone: { tier: string; f1: number; seconds: number[] | number; cpuSeconds: number[] | number }[];
     /** One cascade.run() over every text per threshold; merged: every round's seconds. */
-    rows: { threshold: number; escalated: number; degraded: number; f1: number; seconds: number[] | number }[];
+    rows: { threshold: number; escalated: number; degraded: number; f1: number; seconds: number[] | number; cpuSeconds: number[] | number }[];
   }[];
 }
 

@@ -92,30 +92,33 @@ export async function measureCascade(spec, texts, dataset, progress) {
   ];
   const steps = pairs.reduce((n, p) => n + p.thresholds.length + 2, 0);
   let step = 0;
+  // Wall time, and the process's CPU time (every thread's): on a busy machine the second still measures the work.
   const timed = async (/** @type {() => Promise<any>} */ call) => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const value = await call();
-    return { value, seconds: (performance.now() - started) / 1000 };
+    const { user, system } = process.cpuUsage(cpu);
+    return { value, seconds: (performance.now() - started) / 1000, cpuSeconds: (user + system) / 1e6 };
   };
 
   /** @type {import('../lib/types.js').CascadeBenchResult['pairs']} */
   const results = [];
   for (const pair of pairs) {
     // Each tier alone first (a warm-up pass, then the timed one): the ends the cascade lies between.
-    /** @type {{ tier: string; f1: number; seconds: number }[]} */
+    /** @type {{ tier: string; f1: number; seconds: number; cpuSeconds: number }[]} */
     const alone = [];
     for (const tier of pair.tiers) {
       progress(step++ / steps, `${pair.name}: ${tier.name} alone`);
       await tier.tier.extract(texts);
-      const { value, seconds } = await timed(() => tier.tier.extract(texts));
-      alone.push({ tier: tier.name, f1: scoreDataset(dataset, value).overall.f1, seconds });
+      const { value, seconds, cpuSeconds } = await timed(() => tier.tier.extract(texts));
+      alone.push({ tier: tier.name, f1: scoreDataset(dataset, value).overall.f1, seconds, cpuSeconds });
     }
-    /** @type {{ threshold: number; escalated: number; degraded: number; f1: number; seconds: number }[]} */
+    /** @type {{ threshold: number; escalated: number; degraded: number; f1: number; seconds: number; cpuSeconds: number }[]} */
     const rows = [];
     for (const threshold of pair.thresholds) {
       progress(step++ / steps, `${pair.name}: threshold ${threshold}`);
       const cascade = lib.cascade(pair.tiers, { threshold, signal: 'auto' });
-      const { value, seconds } = await timed(() => cascade.run(texts));
+      const { value, seconds, cpuSeconds } = await timed(() => cascade.run(texts));
       const stats = cascade.stats();
       rows.push({
         threshold,
@@ -123,6 +126,7 @@ export async function measureCascade(spec, texts, dataset, progress) {
         degraded: stats.degraded,
         f1: scoreDataset(dataset, value.map((/** @type {{ entities: unknown[] }} */ r) => r.entities)).overall.f1,
         seconds,
+        cpuSeconds,
       });
     }
     results.push({ name: pair.name, alone, rows });
