@@ -160,10 +160,14 @@ the rules file (an invalid one keeps the rules in use; the log says why).
   POST /redact    the same body, "options" also redact's (operators, minScores, allow, pseudonyms 'text' or
                   'call', includeOriginal; never keys); answers {"redacted": [{text, items}, ...]} (or {...}).
                   --operator sets its defaults, --hash-key and --encrypt-key its keys
-  GET /healthz    {"status": "ok", "model": {"name", "sha256"}, ...}
+  GET /healthz    {"status": "ok", "model": {"name", "sha256", "identity"}, ...}: identity holds the SHA-256 of
+                  the ONNX file, tokenizer.json and config.json and a combined one
   GET /metrics    Prometheus text: request and inference latency histograms, texts, tokens, entities by label,
-                  redactions by label and operator, requests by status, errors by code; with --shadow, the
-                  shadow model's calls and its agreement with --model per label (tp, fp, fn, F1)`,
+                  redactions by label and operator, requests by status, errors by code, native_ner_model_info
+                  (the model's identity); with --shadow, the shadow model's calls and its agreement with --model
+                  per label (tp, fp, fn, F1)
+Every answer carries x-request-id. --request-log FILE writes one JSON line per request (id, route, status,
+counts, tokens, latency, entities per label, the model's identity; texts only with --log-texts).`,
     scopes: ['model', 'extract', 'redact', 'serve'],
     first: {
       port: { type: 'string', arg: 'N', help: 'TCP port (default 8080; 0 picks a free one)' },
