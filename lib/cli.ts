@@ -7,7 +7,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { calibrationDocument, fitCalibration, formatCalibration } from './calibration';
 import { isCommand, parseCommandLine, USAGE, usageOf, UsageError, type CommandLine, type CommandName } from './commands';
-import { runDrift, runProfile } from './drift/commands';
+import { readServeBaseline, runDrift, runProfile, serveDriftWindow } from './drift/commands';
 import { NerError } from './errors';
 import {
   DEFAULT_PII_RECORDS,
@@ -305,11 +305,14 @@ async function serveCommand(args: string[]): Promise<void> {
   const keys = keysOf(line.flags, operators);
   if (limits.logTexts && limits.requestLog === undefined) throw new UsageError('--log-texts needs --request-log FILE');
 
+  const baseline = readServeBaseline(line);
+
   // The extract options given (--segment, --line-breaks) become the model's defaults, so every request gets them.
   const ner = await loadModel(line.model, { ...line.options.model, ...line.options.extract });
+  const drift = baseline ? serveDriftWindow(baseline, ner, line, (message) => console.error(message)) : undefined;
   const shadowPath = line.flags.shadow as string | undefined;
   const shadow = shadowPath === undefined ? undefined : await loadShadow(shadowPath, { ...line.options.model, ...line.options.extract });
-  const service = createService(ner, { ...limits, redact: { operators, keys }, shadow });
+  const service = createService(ner, { ...limits, redact: { operators, keys }, shadow, drift });
   await new Promise<void>((resolve, reject) => {
     service.server.once('error', reject);
     service.server.listen(port, (host as string | undefined) ?? '127.0.0.1', () => resolve());

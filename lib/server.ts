@@ -13,6 +13,8 @@ import { openRequestLog, RequestTrace, TokenMeter } from './request-log';
 import type { Operator, OperatorObject, RedactedText, RedactionKeys } from './redaction';
 import type { Rules } from './rules';
 import { createShadow, type ShadowExtractor } from './shadow';
+import type { DriftWindow } from './drift/window';
+import type { Monitor } from './monitoring';
 import {
   checkExtractOptions,
   checkRedactOptions,
@@ -237,6 +239,9 @@ function parseBody<T>(body: Buffer, maxTexts: number, checkOptions: (options: un
   if (options !== null && typeof options === 'object' && 'rules' in options) {
     throw new HttpError(400, 'ERR_BAD_REQUEST', 'options.rules is not taken per request; the server has its rules (--rules FILE)');
   }
+  if (options !== null && typeof options === 'object' && 'monitor' in options) {
+    throw new HttpError(400, 'ERR_BAD_REQUEST', 'options.monitor is not taken per request; the server monitors drift itself (--baseline FILE)');
+  }
   return { texts: list as string[], single, options: checkOptions(options) };
 }
 
@@ -296,6 +301,11 @@ export interface ServiceOptions extends ServeOptions {
    * agreement with `ner` exported by /metrics (lib/shadow.ts). The service owns it and disposes it on shutdown.
    */
   shadow?: ShadowExtractor;
+  /**
+   * Drift monitoring (serve --baseline FILE): every /extract and /redact request is counted into the window's
+   * monitor, and /metrics exports its drift gauges and histograms (lib/drift/window.ts, docs/monitoring.md).
+   */
+  drift?: DriftWindow<Monitor>;
 }
 
 /** Splits createService's options into the limits, for checkServeOptions, and /redact's defaults, checked here. */
@@ -429,7 +439,7 @@ export interface NerService {
 /** Serves `ner` over HTTP. Call listen() on the returned server; the service owns `ner` and disposes it on shutdown. */
 export function createService(ner: NativeNer, options: ServiceOptions = {}): NerService {
   const isObject = options !== null && typeof options === 'object' && !Array.isArray(options);
-  const { shadow: shadowModel, ...serviceOptions } = isObject ? options : { shadow: undefined };
+  const { shadow: shadowModel, drift, ...serviceOptions } = isObject ? options : { shadow: undefined, drift: undefined };
   const { serve: serveOptions, redact: redactDefaults } = splitServiceOptions(isObject ? serviceOptions : options);
   const limits = checkServeOptions(serveOptions);
   const shadow =
@@ -566,6 +576,9 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     }
   }
 
+  /** The options of a request's call, counted into the drift window's monitor when the service has one. */
+  const monitored = <T extends ExtractOptions>(callOptions: T): T => (drift ? { ...callOptions, monitor: drift.monitorForRequest() } : callOptions);
+
   async function extract(request: IncomingMessage, response: ServerResponse): Promise<void> {
     requireJson(request);
     const body = await readBody(request, limits.maxBodyBytes);
@@ -573,7 +586,7 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     traceTexts(request, texts);
     const extractOptions = withinLimits(requested);
     const started = performance.now();
-    const results = await measured(request, () => ner.extract(texts, extractOptions)).catch((error: unknown) => {
+    const results = await measured(request, () => ner.extract(texts, monitored(extractOptions))).catch((error: unknown) => {
       throw explainLimit(error);
     });
     metrics.inferenceSeconds.observe((performance.now() - started) / 1000);
@@ -600,7 +613,7 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
     }
     const redactOptions: RedactOptions = { ...withinLimits(requested), operators, keys: redactDefaults.keys };
     const started = performance.now();
-    const results = await measured(request, () => ner.redact(texts, redactOptions)).catch((error: unknown) => {
+    const results = await measured(request, () => ner.redact(texts, monitored(redactOptions))).catch((error: unknown) => {
       throw explainLimit(error);
     });
     metrics.inferenceSeconds.observe((performance.now() - started) / 1000);
@@ -659,7 +672,7 @@ export function createService(ner: NativeNer, options: ServiceOptions = {}): Ner
         sendJson(request, response, 200, { status: 'ok', model: { name: modelName, sha256: identity.modelSha256, identity }, head, entityTypes });
       } else if (path === '/metrics') {
         requireRead(request, path);
-        const text = metrics.render(inFlight, ner.stats().tokens) + modelInfoText + (shadow ? `${shadow.render().join('\n')}\n` : '');
+        const text = metrics.render(inFlight, ner.stats().tokens) + modelInfoText + (shadow ? `${shadow.render().join('\n')}\n` : '') + (drift ? drift.render() : '');
         writeHead(request, response, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
         response.end(text);
       } else {

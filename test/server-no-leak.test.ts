@@ -4,8 +4,9 @@
 // /healthz bodies may hold any marker, nor the server's redaction keys. A control marker that the server does print
 // (in the rules file's path, which serve logs at start) shows the capture works. The whole run is made twice: without
 // a request log, and with one (serve --request-log FILE, texts not enabled), whose file is scanned too; a request id
-// that is an id (hex) is its control, a free-text x-request-id carrying a marker must not reach it.
-import { spawn, type ChildProcess } from 'node:child_process';
+// that is an id (hex) is its control, a free-text x-request-id carrying a marker must not reach it. The second run
+// also monitors drift (serve --baseline FILE, judged from one observation), so its gauges and histograms are scanned.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -110,11 +111,22 @@ const REQUEST_TIMEOUT_MS = 1500;
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const RUNS = [
-  { what: 'its logs and metrics', requestLog: null },
-  { what: 'its logs, metrics and request log', requestLog: join(scratch, 'requests.jsonl') },
+  { what: 'its logs and metrics', requestLog: null, drift: false },
+  { what: 'its logs, metrics (drift gauges too) and request log', requestLog: join(scratch, 'requests.jsonl'), drift: true },
 ];
 
-describe.each(RUNS)('native-ner serve keeps what clients send out of $what', ({ requestLog }) => {
+/** A drift baseline of a few texts without markers (native-ner profile), for the run that monitors drift. */
+function writeBaseline(): string {
+  const texts = join(scratch, 'baseline-texts.txt');
+  writeFileSync(texts, 'Angela Merkel met Emmanuel Macron in Paris.\nReuters reported from Berlin on Monday.\n');
+  const profile = spawnSync(process.execPath, [CLI, 'profile', '--model', CONLL_MODEL, '--rules', rulesFile, texts], { encoding: 'utf8' });
+  if (profile.status !== 0) throw new Error(`native-ner profile failed: ${profile.stderr}`);
+  const file = join(scratch, 'baseline.json');
+  writeFileSync(file, profile.stdout);
+  return file;
+}
+
+describe.each(RUNS)('native-ner serve keeps what clients send out of $what', ({ requestLog, drift }) => {
   let served: Served;
   let base: string;
   let metricsBody = '';
@@ -126,6 +138,7 @@ describe.each(RUNS)('native-ner serve keeps what clients send out of $what', ({ 
   beforeAll(async () => {
     served = await serveCapturingOutput([
       ...(requestLog === null ? [] : ['--request-log', requestLog]),
+      ...(drift ? ['--baseline', writeBaseline(), '--drift-min-count', '1'] : []),
       '--model', CONLL_MODEL,
       '--port', '0',
       '--rules', rulesFile,
@@ -274,6 +287,11 @@ describe.each(RUNS)('native-ner serve keeps what clients send out of $what', ({ 
     expect(metricsBody).toMatch(/^native_ner_entities_total\{label="EMAIL"\} [1-9]/m);
     expect(metricsBody).toMatch(/^native_ner_http_requests_total\{code="408"\} 1$/m);
     expect(metricsBody).toMatch(/^native_ner_redactions_total\{label="EMAIL",operator="hash"\} [1-9]/m);
+    if (drift) {
+      expect(metricsBody).toMatch(/^native_ner_drift_window_texts [1-9]/m);
+      expect(metricsBody).toMatch(/^native_ner_drift_psi\{signal="entity_type_mix"\} /m);
+      expect(metricsBody).toMatch(/^native_ner_entity_score_count\{label="EMAIL"\} [1-9]/m);
+    }
   });
 
   it('writes no marker to stdout, stderr, /metrics or /healthz, through shutdown', async () => {

@@ -1,4 +1,5 @@
-// `native-ner profile` and `native-ner drift` (their flags and help are in lib/commands.ts; cli.ts calls these).
+// `native-ner profile`, `native-ner drift` and serve's --baseline (their flags and help are in lib/commands.ts; cli.ts
+// calls these).
 // profile prints a baseline of its inputs; drift profiles its inputs the same way, compares them with a baseline,
 // prints the table and fails (exit 1) when a signal alerts, so it can gate a CI job or a deploy.
 import { statSync } from 'node:fs';
@@ -6,11 +7,13 @@ import type { Readable } from 'node:stream';
 import { UsageError, type CommandLine } from '../commands';
 import { NerError } from '../errors';
 import { readConll } from '../eval';
+import { Monitor } from '../monitoring';
 import type { NativeNer } from '../ner';
 import { checkExtractOptions, type ExtractOptions, type ModelOptions } from '../options';
 import { compareProfiles, DEFAULT_THRESHOLDS, formatDriftReport } from './compare';
-import { readBaseline } from './profile';
+import { readBaseline, type Baseline } from './profile';
 import { DEFAULT_CHUNK_TEXTS, profileTexts, readProfileTexts, toBaseline } from './profiling';
+import { DEFAULT_WINDOW_MS, DriftWindow } from './window';
 
 type LoadModel = (dir: string, options: ModelOptions) => Promise<NativeNer>;
 
@@ -110,4 +113,36 @@ export async function runDrift(line: CommandLine, loadModel: LoadModel): Promise
   } finally {
     await ner.dispose();
   }
+}
+
+/** serve --baseline FILE: the baseline, read before the model loads so a wrong file fails at once; null without it. */
+export function readServeBaseline(line: CommandLine): Baseline | null {
+  const file = line.flags.baseline;
+  if (file === undefined) return null;
+  if (typeof file !== 'string' || file === '') throw new UsageError('--baseline needs a FILE (write one with native-ner profile)');
+  return readBaseline(file);
+}
+
+/**
+ * The drift window serve exports over (--drift-window-minutes, --drift-min-count), counting into a Monitor of its own.
+ * `log` gets one line saying what it compares, and a warning when the baseline was made with another model's types or
+ * other extract options than the served model's defaults.
+ */
+export function serveDriftWindow(baseline: Baseline, ner: NativeNer, line: CommandLine, log: (line: string) => void): DriftWindow<Monitor> {
+  const minutes = positiveInteger(line.flags['drift-window-minutes'], '--drift-window-minutes', DEFAULT_WINDOW_MS / 60_000);
+  const minCount = positiveInteger(line.flags['drift-min-count'], '--drift-min-count', DEFAULT_THRESHOLDS.minCount);
+  const window = new DriftWindow(baseline, new Monitor(), { windowMs: minutes * 60_000, minCount });
+  const file = line.flags.baseline as string;
+  if (ner.info.entityTypes.join(',') !== baseline.model.entityTypes.join(',')) {
+    log(`native-ner: warning: the baseline ${file} was made with a model of types ${baseline.model.entityTypes.join(', ')}; this one has ${ner.info.entityTypes.join(', ')}`);
+  }
+  const served = line.options.extract as Record<string, unknown>;
+  const differing = [...new Set([...Object.keys(baseline.options), ...Object.keys(served)])].filter(
+    (key) => key !== 'rules' && JSON.stringify(baseline.options[key]) !== JSON.stringify(served[key]),
+  );
+  if (differing.length > 0) {
+    log(`native-ner: warning: the baseline ${file} ran with other extract options (${differing.join(', ')}); drift then also measures that difference`);
+  }
+  log(`native-ner: drift against ${file} (${baseline.profile.texts} texts) over the last ${minutes} minutes, judged from ${minCount} observations; /metrics exports native_ner_drift_*`);
+  return window;
 }
