@@ -59,3 +59,16 @@ export {
   type TierSpec,
   type TierStats,
 } from './cascade';
+export { Monitor } from './monitoring';
+export {
+  compareProfiles,
+  DEFAULT_THRESHOLDS,
+  formatDriftReport,
+  type DriftReport,
+  type DriftStatus,
+  type DriftThresholds,
+  type SignalDrift,
+} from './drift/compare';
+export { mergeProfiles, readBaseline, type Baseline, type BinnedCounts, type LabelCounts, type Profile } from './drift/profile';
+export { profileTexts, toBaseline, type ProfileRun } from './drift/profiling';
+export { DriftWindow, type DriftWindowOptions } from './drift/window';
