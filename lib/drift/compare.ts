@@ -59,7 +59,7 @@ export interface SignalDrift {
   ksStatistic: number;
   ksPValue: number;
   wasserstein: number;
-  /** The baseline's and the window's mean (numeric) or most frequent category's share (categorical), for the table. */
+  /** The baseline's and the window's mean (numeric), or the share of the category that moved most (categorical). */
   baselineSummary: string;
   currentSummary: string;
   status: DriftStatus;
@@ -159,17 +159,32 @@ function format(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : '-';
 }
 
-/** Mean of a numeric signal at its bin locations, or the leading category's share. */
-function summary(signal: SignalCounts): string {
+/**
+ * For the table: a numeric signal's mean at its bin locations; a categorical one's share of `category` (the one whose
+ * share moved most, the same on both sides).
+ */
+function summary(signal: SignalCounts, category: number): string {
   const n = total(signal.counts);
   if (n === 0) return '-';
   if (signal.kind === 'numeric' && signal.locations) {
     const mean = signal.counts.reduce((s, c, i) => s + c * (signal.locations as number[])[i], 0) / n;
     return `mean ${format(mean, mean < 1 ? 4 : 2)}`;
   }
+  return `${signal.bins[category]} ${format(signal.counts[category] / n, 3)}`;
+}
+
+/** The category whose share differs most between the two sides (the first when a side is empty). */
+function mostMoved(baseline: SignalCounts, current: SignalCounts): number {
+  const nb = total(baseline.counts);
+  const nc = total(current.counts);
+  if (nb === 0 || nc === 0) return 0;
   let best = 0;
-  signal.counts.forEach((c, i) => (c > signal.counts[best] ? (best = i) : undefined));
-  return `${signal.bins[best]} ${format(signal.counts[best] / n, 3)}`;
+  let gap = -1;
+  baseline.counts.forEach((b, i) => {
+    const d = Math.abs(current.counts[i] / nc - b / nb);
+    if (d > gap) [best, gap] = [i, d];
+  });
+  return best;
 }
 
 /** Judges one signal: counts each side, then the thresholds of its kind. */
@@ -214,8 +229,8 @@ export function compareSignal(baseline: SignalCounts, current: SignalCounts, thr
     ksStatistic: ks.statistic,
     ksPValue: ks.pValue,
     wasserstein: w,
-    baselineSummary: summary(baseline),
-    currentSummary: summary(current),
+    baselineSummary: summary(baseline, mostMoved(baseline, current)),
+    currentSummary: summary(current, mostMoved(baseline, current)),
     status,
     reason,
   };
