@@ -21,6 +21,7 @@ export {
 } from './redaction';
 export { Tokenizer, type TokenizedText } from './tokenizer';
 export { combineIdentity, modelIdentity, type ModelIdentity } from './identity';
+export type { RequestLogLine } from './request-log';
 export { sentences, type Sentence, type SentenceOptions } from './segmentation';
 export { NerError, type NerErrorCode } from './errors';
 export { Rules, loadRules, type RulesDocument, type RulesInput } from './rules';
