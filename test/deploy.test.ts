@@ -5,7 +5,7 @@
 // comes from Debian's prometheus package: .ci/run installs it; here it is installed when missing if this runs as
 // root with apt-get, else the promtool tests are skipped, saying why.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,9 @@ const RULES_TESTS = join(RULES_DIR, 'native-ner.rules.test.yml');
 const DASHBOARD = join(ROOT, 'deploy', 'grafana', 'native-ner-dashboard.json');
 
 /**
- * Metrics the server does not render yet but that serve --baseline exports under these agreed names (issue 14's
- * drift monitoring): gauges per drift signal and per entity label, and the entity score histogram.
+ * Metrics serve --baseline exports under these agreed names (issue 14's drift monitoring): gauges per drift signal
+ * and per entity label, and the entity score histogram. Their renderer needs a baseline and a monitor, so the names
+ * are listed here, and a test below finds each of them in the library's sources.
  */
 const AGREED_GAUGES = [
   'native_ner_drift_alert',
@@ -104,6 +105,14 @@ describe('seriesNamesIn', () => {
     expect(series.has('native_ner_entity_score_bucket')).toBe(true);
     expect(series.has('native_ner_text_total')).toBe(false);
     expect(series.has('native_ner_http_request_duration_seconds')).toBe(false); // a histogram is read through its series
+  });
+
+  it('finds each agreed drift and score name written by the library, so a rename on either side fails here', () => {
+    const sources = readdirSync(join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => readFileSync(join(ROOT, 'lib', file), 'utf8'))
+      .join('\n');
+    for (const name of [...AGREED_GAUGES, ...AGREED_HISTOGRAMS]) expect(sources, name).toContain(`'${name}'`);
   });
 });
 
