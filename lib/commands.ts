@@ -180,9 +180,9 @@ counts, tokens, latency, entities per label, the model's identity; texts only wi
       baseline: {
         type: 'string',
         arg: 'FILE',
-        help: 'a drift baseline (native-ner profile): every request is counted, and /metrics exports\nnative_ner_drift_* gauges per signal over the last --drift-window-minutes and histograms\nof entity scores, span lengths and token entropy (docs/monitoring.md)',
+        help: 'a drift baseline (native-ner profile): every request is counted, and /metrics exports\nnative_ner_drift_* gauges per signal over the last --drift-minutes and histograms\nof entity scores, span lengths and token entropy (docs/monitoring.md)',
       },
-      'drift-window-minutes': { type: 'string', arg: 'N', help: 'with --baseline: the sliding window drift is judged over (default 60)' },
+      'drift-minutes': { type: 'string', arg: 'N', help: 'with --baseline: the sliding window drift is judged over, in minutes (default 60)' },
       'drift-min-count': { type: 'string', arg: 'N', help: 'with --baseline: observations each side needs before a signal is judged (default 100)' },
     },
     last: KEY_FLAGS,

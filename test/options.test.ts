@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NativeNer, NerError } from '../lib';
+import { Monitor, NativeNer, NerError } from '../lib';
 import { maxOf, optionNames, optionSpec, type OptionSpec } from '../lib/options';
 import { CONLL_MODEL, SHARED, useModel } from './helpers';
 
@@ -29,6 +29,8 @@ function samples(name: string, spec: OptionSpec, ner: NativeNer): unknown[] {
       return [[], ner.info.entityTypes.slice(0, 1)];
     case 'rules':
       return [{ builtins: ['EMAIL'] }, { lists: [{ label: 'ORG', phrases: ['Acme Corp'] }] }];
+    case 'monitor':
+      return [new Monitor()];
   }
 }
 

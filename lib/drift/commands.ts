@@ -124,12 +124,12 @@ export function readServeBaseline(line: CommandLine): Baseline | null {
 }
 
 /**
- * The drift window serve exports over (--drift-window-minutes, --drift-min-count), counting into a Monitor of its own.
+ * The drift window serve exports over (--drift-minutes, --drift-min-count), counting into a Monitor of its own.
  * `log` gets one line saying what it compares, and a warning when the baseline was made with another model's types or
  * other extract options than the served model's defaults.
  */
 export function serveDriftWindow(baseline: Baseline, ner: NativeNer, line: CommandLine, log: (line: string) => void): DriftWindow<Monitor> {
-  const minutes = positiveInteger(line.flags['drift-window-minutes'], '--drift-window-minutes', DEFAULT_WINDOW_MS / 60_000);
+  const minutes = positiveInteger(line.flags['drift-minutes'], '--drift-minutes', DEFAULT_WINDOW_MS / 60_000);
   const minCount = positiveInteger(line.flags['drift-min-count'], '--drift-min-count', DEFAULT_THRESHOLDS.minCount);
   const window = new DriftWindow(baseline, new Monitor(), { windowMs: minutes * 60_000, minCount });
   const file = line.flags.baseline as string;
