@@ -4,7 +4,7 @@
 // commands.ts parses the arguments (option flags come from the option table, options.ts).
 import { once } from 'node:events';
 import { statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { calibrationDocument, fitCalibration, formatCalibration } from './calibration';
 import { isCommand, parseCommandLine, USAGE, usageOf, UsageError, type CommandLine, type CommandName } from './commands';
 import { readServeBaseline, runDrift, runProfile, serveDriftWindow } from './drift/commands';
@@ -223,8 +223,10 @@ async function evalCommand(args: string[]): Promise<void> {
     process.stdout.write(output + '\n');
     const reliability = line.flags.reliability as string | undefined;
     if (reliability !== undefined && evaluation.calibration) {
-      const calibrated = ner.info.calibration === undefined ? 'uncalibrated' : `calibration ${ner.info.calibration}`;
-      const subtitle = `${dataset.source}, model ${line.model} (${calibrated}), decoding ${decoding.decoding ?? 'default'}`;
+      // File names only, on two lines: the subtitle must fit the chart's width.
+      const calibrated = ner.info.calibration === undefined ? 'uncalibrated' : `calibration ${basename(ner.info.calibration)}`;
+      const settings = `decoding ${decoding.decoding ?? 'default'}, aggregation ${decoding.aggregation ?? 'default'}`;
+      const subtitle = `${basename(dataset.source)}, ${basename(resolvePath(line.model))}, ${calibrated}\n${settings}`;
       writeFileSync(reliability, reliabilitySvg(evaluation.calibration, subtitle));
       if (!json) console.error(`native-ner: reliability diagram written to ${reliability}`);
     }

@@ -198,7 +198,7 @@ describe('native-ner calibrate and eval --reliability', () => {
     expect(existsSync(svg)).toBe(true);
     const drawn = readFileSync(svg, 'utf8');
     expect(drawn).toContain(`ECE ${line![1]}, MCE ${line![2]}`);
-    expect(drawn).toContain(`calibration ${out}`);
+    expect(drawn).toContain('dev-150.conll, conll03-bert-small, calibration per-label.json<');
   });
 
   it('refuses a missing --conll, and --reliability with --pii (usage errors, exit 2)', () => {

@@ -3,10 +3,11 @@
 // calibration); each bar is labelled with its entity count. Hand-written SVG in the style of bench/lib/svg.mjs.
 import type { CalibrationError } from './calibration-error';
 
-const WIDTH = 560;
+const WIDTH = 600;
 const PLOT = 400; // the square plot's side
-const LEFT = 70;
-const TOP = 88;
+const LEFT = 100;
+const HEADER = 88; // the title, one subtitle line and the summary; each further subtitle line adds LINE
+const LINE = 18;
 const BAR_COLOR = '#1f6feb';
 const GAP_COLOR = '#e36209';
 const TEXT = '#1f2328';
@@ -19,8 +20,10 @@ function escapeXml(text: string): string {
 
 const fixed = (x: number) => x.toFixed(1);
 
-/** The diagram of `calibration`'s bins; `subtitle` says what was measured (data, model, settings). */
+/** The diagram of `calibration`'s bins; `subtitle` says what was measured (data, model, settings), a line per '\n'. */
 export function reliabilitySvg(calibration: CalibrationError, subtitle: string): string {
+  const subtitleLines = subtitle.split('\n');
+  const TOP = HEADER + (subtitleLines.length - 1) * LINE;
   const height = TOP + PLOT + 96;
   const x = (score: number) => LEFT + score * PLOT;
   const y = (share: number) => TOP + (1 - share) * PLOT;
@@ -31,8 +34,8 @@ export function reliabilitySvg(calibration: CalibrationError, subtitle: string):
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text x="16" y="24" font-size="15" font-weight="600" fill="${TEXT}">Reliability of entity scores (exact span and type correct)</text>`,
-    `<text x="16" y="44" fill="${MUTED}">${escapeXml(subtitle)}</text>`,
-    `<text x="16" y="62" fill="${TEXT}">${escapeXml(summary)}</text>`,
+    ...subtitleLines.map((line, i) => `<text x="16" y="${44 + i * LINE}" fill="${MUTED}">${escapeXml(line)}</text>`),
+    `<text x="16" y="${44 + subtitleLines.length * LINE}" fill="${TEXT}">${escapeXml(summary)}</text>`,
   ];
   for (let tick = 0; tick <= 5; tick++) {
     const value = tick / 5;

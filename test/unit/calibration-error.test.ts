@@ -83,5 +83,7 @@ describe('the reliability diagram', () => {
     expect(svg.match(/<rect [^>]*fill-opacity="0.85"><title>/g)).toHaveLength(2);
     expect(svg).toContain('2 of 3 correct');
     expect(svg).toMatch(/stroke-dasharray="5 4"/);
+    const twoLines = reliabilitySvg(calibration, 'first\nsecond');
+    expect(twoLines).toMatch(/<text x="16" y="44"[^>]*>first<\/text>\n<text x="16" y="62"[^>]*>second<\/text>/);
   });
 });
