@@ -88,6 +88,25 @@ describe('a Monitor on extract calls', () => {
     expect(p.entities).toBe(result.flat().length);
   });
 
+  it("names tagged tokens by their tags with aggregation 'none', and a span model's texts have no token entropy", async () => {
+    const tags = new Monitor();
+    const tagged = await ner().extract(TEXTS, { monitor: tags, aggregation: 'none' });
+    expect(Object.keys(tags.snapshot().labels).sort()).toEqual([...new Set(tagged.flat().map((e) => e.label))].sort());
+    expect(Object.keys(tags.snapshot().labels).every((l) => /^[BI]-/.test(l))).toBe(true);
+    const span = await NativeNer.load(join(SHARED, 'models', 'genia-span-small'));
+    try {
+      const monitor = new Monitor();
+      const found = await span.extract(['IL-2 gene expression requires NF-kappa B .'], { monitor });
+      const p = monitor.snapshot();
+      expect(p.texts).toBe(1);
+      expect(p.entities).toBe(found[0].length);
+      expect(p.tokenEntropy.counts.every((c) => c === 0)).toBe(true); // no token distributions in a span head
+      expect(p.tokens).toBeGreaterThan(5);
+    } finally {
+      await span.dispose();
+    }
+  });
+
   it("is every call's when given at load, and anything but a Monitor is refused as a TypeError", async () => {
     const monitor = new Monitor();
     const model = await NativeNer.load(CONLL_MODEL, { monitor });
