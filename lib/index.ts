@@ -73,3 +73,14 @@ export {
 export { mergeProfiles, readBaseline, type Baseline, type BinnedCounts, type LabelCounts, type Profile } from './drift/profile';
 export { profileTexts, toBaseline, type ProfileRun } from './drift/profiling';
 export { DriftWindow, type DriftWindowOptions } from './drift/window';
+export {
+  createWorker,
+  type CreateWorkerOptions,
+  type Worker,
+  type WorkerEngine,
+} from './worker/worker';
+export { redisStreamsTransport, defaultConsumerName, type RedisStreamsOptions } from './worker/redis-streams';
+export type { Backlog, OutputEntry, QueueMessage, WorkerTransport } from './worker/transport';
+export { MessageError, parseMessage, type DeadLetterCode, type ParsedMessage } from './worker/messages';
+export { WorkerMetrics } from './worker/metrics';
+export type { WorkerOptions } from './options';
