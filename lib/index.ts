@@ -29,6 +29,7 @@ export type { Aggregation, ExtractOptions, ModelOptions, RedactOptions, RedactSt
 export { parseOperator } from './options';
 export type { ModelHead, SpanMode } from './options';
 export * from './eval';
+export * from './calibration';
 export { extractStream, readTexts, type StreamOptions, type StreamResult } from './stream';
 export {
   createRulesReloader,
