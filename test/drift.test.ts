@@ -46,7 +46,7 @@ describe('a Monitor on extract calls', () => {
     expect(p.tokens).toBeGreaterThan(20);
   });
 
-  it('gives the same profile for UTF-8 input, with segmentation, and with the confidence columns asked for', async () => {
+  it('gives the same profile for UTF-8 input and with the confidence columns asked for, and counts segmented calls', async () => {
     const strings = new Monitor();
     const bytes = new Monitor();
     await ner().extract(TEXTS, { monitor: strings });
@@ -57,6 +57,12 @@ describe('a Monitor on extract calls', () => {
     const confident = await ner().extract(TEXTS, { monitor: withConfidence, confidence: true });
     expect(confident.flat().every((e) => typeof e.minProb === 'number')).toBe(true);
     expect(withConfidence.snapshot()).toEqual(strings.snapshot());
+    // Segmented, a text of two sentences is two model inputs: it counts as a text that needed several windows.
+    const segmented = new Monitor();
+    const texts = ['Angela Merkel met Emmanuel Macron. They spoke in Paris on Monday.', 'Reuters reported it.'];
+    const found = await ner().extract(texts, { monitor: segmented, segment: 'sentences' });
+    const p = segmented.snapshot();
+    expect([p.texts, p.entities, p.multiWindowTexts]).toEqual([2, found.flat().length, 1]);
   });
 
   it('adds concurrent calls, merges monitors and profiles, and take() empties it in one step', async () => {
