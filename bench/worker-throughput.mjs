@@ -1,6 +1,7 @@
 // Throughput of `native-ner worker` on Redis Streams against direct extract, on the same texts, side by side in one
 // run (docs/scaling.md quotes it). The texts are CoNLL-2003 test sentences, one message each. Rows:
-//   direct extract    NativeNer.extract in this process, in calls of --read-count texts (as a worker's reads)
+//   direct extract    NativeNer.extract in this process: one call of every text, and calls of --read-count texts
+//                     awaited one by one (as a caller handing over a worker's reads one at a time would)
 //   N workers         native-ner worker processes on a redis-server of our own (loopback, no persistence); they
 //                     start on an empty stream and load the model, then every message is added at once, and the
 //                     time runs until each has a result and nothing is pending
@@ -42,14 +43,18 @@ function freePort() {
   });
 }
 
-/** Direct extract of every text in calls of READ_COUNT, awaited one after another: texts per second. */
-async function direct(threads) {
+/**
+ * Direct extract of every text, texts per second: one call of them all (`whole`; the engine batches and pipelines
+ * them itself), or calls of READ_COUNT awaited one after another (a caller that hands over one read at a time).
+ */
+async function direct(threads, whole) {
   const { NativeNer } = loadProject();
   const ner = await NativeNer.load(modelDir, { intraOpThreads: threads });
   try {
     await ner.extract(texts.slice(0, READ_COUNT));  // warm-up
     const started = performance.now();
-    for (let i = 0; i < texts.length; i += READ_COUNT) await ner.extract(texts.slice(i, i + READ_COUNT));
+    if (whole) await ner.extract(texts);
+    else for (let i = 0; i < texts.length; i += READ_COUNT) await ner.extract(texts.slice(i, i + READ_COUNT));
     return texts.length / ((performance.now() - started) / 1000);
   } finally {
     await ner.dispose();
@@ -106,8 +111,9 @@ async function workers(count, threads) {
 }
 
 const ROWS = [
-  { name: 'direct extract', threads: Math.min(2, CORES), run: () => direct(Math.min(2, CORES)) },
-  { name: 'direct extract', threads: 1, run: () => direct(1) },
+  { name: 'direct extract, one call', threads: Math.min(2, CORES), run: () => direct(Math.min(2, CORES), true) },
+  { name: 'direct extract, one call', threads: 1, run: () => direct(1, true) },
+  { name: `direct extract, calls of ${READ_COUNT} one by one`, threads: Math.min(2, CORES), run: () => direct(Math.min(2, CORES), false) },
   { name: '1 worker', threads: Math.min(2, CORES), run: () => workers(1, Math.min(2, CORES)) },
   { name: '1 worker', threads: 1, run: () => workers(1, 1) },
   { name: '2 workers', threads: 1, run: () => workers(2, 1) },
@@ -123,7 +129,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const busyShare = ((machineBusySeconds() - busyBefore) / ((performance.now() - wallBefore) / 1000) / CORES) * 100;
 const base = median(results[0]);
-console.log('\n| setup | ONNX Runtime threads each | texts/s (median) | rounds | vs direct extract (2 threads) |');
+console.log('\n| setup | ONNX Runtime threads each | texts/s (median) | rounds | vs the first row |');
 console.log('| --- | ---: | ---: | --- | ---: |');
 ROWS.forEach((row, i) => {
   const rate = median(results[i]);

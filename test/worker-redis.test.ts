@@ -251,7 +251,7 @@ describe.skipIf(SKIP !== '')(`native-ner worker on Redis Streams${SKIP ? ` (skip
       const metrics = await (await fetch(url)).text();
       const processed = Number(/^native_ner_worker_processed_total (\d+)$/m.exec(metrics)![1]);
       expect(processed).toBeGreaterThan(0);
-      expect(processed).toBeLessThanOrEqual(n);
+      expect(processed).toBeLessThan(n);  // and b took the rest: both shared the work
       expect(metrics).toContain(`sha256="${modelSha}"`);
       expect(metrics).toMatch(/^native_ner_worker_group_pending_messages 0$/m);
       expect(await Promise.all([stopWorker(a), stopWorker(b)])).toEqual([0, 0]);
