@@ -5,14 +5,14 @@
 // (dead-lettered with their codes while the rest flows) and a Redis restart during the run (workers reconnect and
 // finish). Texts are CoNLL-2003 test sentences. Skipped, saying why, only when no redis-server can be found.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readConll } from '../lib/eval';
-import { CLI, CONLL_MODEL, SHARED } from './helpers';
+import { CLI, CONLL_MODEL, runCli, SHARED } from './helpers';
 
 const REDIS_SERVER = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
 const SKIP = REDIS_SERVER === '' ? 'redis-server not found: install Debian\'s redis-server (.ci/run does)' : '';
@@ -317,6 +317,62 @@ describe.skipIf(SKIP !== '')(`native-ner worker on Redis Streams${SKIP ? ` (skip
       expect(await pendingCount(client)).toBe(0);
       expect(await stopWorker(worker)).toBe(0);
     });
+  });
+
+  it('applies the extract options (rules, confidence) to every message as extract does, and with --redact redacts as redact does', async () => {
+    const rules = join(mkdtempSync(join(tmpdir(), 'native-ner-rules-')), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ builtins: ['EMAIL'] }));
+    const texts = ['Write to john.smith@example.com about Angela Merkel.', 'Paris is in France.', 'No names here.'];
+    const inputs = [{ id: 'a', text: texts[0] }, { id: 'b', texts: JSON.stringify(texts.slice(1)) }];
+    const options = ['--rules', rules, '--threads', '1'];
+    const operators = ['--operator', 'PER=mask:*', '--operator', '*=replace'];
+    // What the CLI's own extract and redact give for the same texts and options.
+    const direct = runCli(['extract', '--model', CONLL_MODEL, ...options, '--confidence', ...texts]);
+    expect(direct.status, direct.stderr).toBe(0);
+    const expected = direct.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { entities: Record<string, unknown>[] }).entities);
+    const redactedDirect = runCli(['redact', '--model', CONLL_MODEL, ...options, ...operators, ...texts]);
+    expect(redactedDirect.status, redactedDirect.stderr).toBe(0);
+    const expectedRedacted = redactedDirect.stdout.trim().split('\n');
+    /** Entities equal but for the last digits of floating-point fields (another batch composition). */
+    const same = (actual: Record<string, unknown>[], wanted: Record<string, unknown>[]) => {
+      expect(actual.map(({ label, start, end, text, source }) => ({ label, start, end, text, source }))).toEqual(
+        wanted.map(({ label, start, end, text, source }) => ({ label, start, end, text, source })),
+      );
+      actual.forEach((entity, i) => {
+        for (const field of ['score', 'minProb', 'margin', 'entropy']) {
+          if (wanted[i][field] === undefined) expect(entity[field]).toBeUndefined();
+          else expect(entity[field] as number).toBeCloseTo(wanted[i][field] as number, 4);
+        }
+      });
+    };
+
+    await withRedis(false, async (redis, client) => {
+      const [a, b] = await addMessages(client, inputs);
+      const worker = await startWorker(redis, 'w', [...options, '--confidence']);
+      await waitFor('both results', () => allDone(client, 2), 60_000);
+      const results = await dedupedResults(client);
+      const first = JSON.parse(results.get(a)!.entities) as Record<string, unknown>[];
+      expect(first.find((e) => e.label === 'EMAIL')).toMatchObject({ text: 'john.smith@example.com', source: 'EMAIL' });
+      expect(first.some((e) => e.source === 'model' && typeof e.minProb === 'number')).toBe(true);
+      same(first, expected[0]);
+      const second = JSON.parse(results.get(b)!.entities) as Record<string, unknown>[][];
+      expect(second).toHaveLength(2);
+      second.forEach((entities, i) => same(entities, expected[i + 1]));
+      expect(await stopWorker(worker)).toBe(0);
+    });
+    await withRedis(false, async (redis, client) => {
+      const [a, b] = await addMessages(client, inputs);
+      const worker = await startWorker(redis, 'w', [...options, '--redact', ...operators]);
+      await waitFor('both results', () => allDone(client, 2), 60_000);
+      const results = await dedupedResults(client);
+      expect(results.get(a)!.entities).toBeUndefined();
+      const redacted = JSON.parse(results.get(a)!.redacted) as { text: string; items: { label: string; operator: string }[] };
+      expect(redacted.text).toContain('<EMAIL>');
+      expect(redacted.text).toBe(expectedRedacted[0]);
+      expect((JSON.parse(results.get(b)!.redacted) as { text: string }[]).map((r) => r.text)).toEqual(expectedRedacted.slice(1));
+      expect(await stopWorker(worker)).toBe(0);
+    });
+    rmSync(join(rules, '..'), { recursive: true, force: true });
   });
 
   it('reconnects when Redis restarts during the run, and finishes: every input has a result, nothing pending', async () => {
