@@ -4,7 +4,7 @@
 import type { CommandLine } from '../commands';
 import { UsageError } from '../commands';
 import type { NativeNer } from '../ner';
-import type { ModelOptions } from '../options';
+import { optionSpec, type ModelOptions, type OptionName } from '../options';
 import type { OperatorObject, RedactionKeys } from '../redaction';
 import { redisStreamsTransport } from './redis-streams';
 import { createWorker } from './worker';
@@ -21,8 +21,12 @@ export async function runWorkerCommand(line: CommandLine, tools: WorkerCommandTo
   if (!text('group')) throw new UsageError('--group G is required');
   const redact = line.flags.redact === true;
   const redactOptions = line.options.redact;
-  const given = Object.keys(redactOptions);
-  if (!redact && given.length > 0) throw new UsageError(`${given.map((name) => `the ${name} option`).join(', ')} needs --redact`);
+  if (!redact) {
+    // Redaction's flags (and its key files) mean nothing without --redact: say so rather than ignore them.
+    const flags = Object.keys(redactOptions).map((name) => optionSpec('redact', name as OptionName<'redact'>).cli?.flag ?? name);
+    for (const keyFlag of ['hash-key', 'encrypt-key']) if (line.flags[keyFlag] !== undefined) flags.push(`--${keyFlag}`);
+    if (flags.length > 0) throw new UsageError(`${flags.join(', ')} ${flags.length > 1 ? 'need' : 'needs'} --redact`);
+  }
   if (redactOptions.pseudonyms === 'call') {
     throw new UsageError('--pseudonyms call: numbering across a batch would differ on redelivery; the worker numbers per text');
   }

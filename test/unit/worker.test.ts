@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { NerError } from '../../lib/errors';
 import type { Entity } from '../../lib/ner';
 import type { RedactedText } from '../../lib/redaction';
+import { parseCommandLine, UsageError, type CommandLine } from '../../lib/commands';
+import { runWorkerCommand } from '../../lib/worker/command';
 import { parseMessage } from '../../lib/worker/messages';
 import type { Backlog, OutputEntry, QueueMessage, WorkerTransport } from '../../lib/worker/transport';
 import { createWorker, type CreateWorkerOptions, type WorkerEngine } from '../../lib/worker/worker';
@@ -384,5 +386,37 @@ describe('the message format', () => {
     expect(code({ texts: '["a","b","c","d"]' })).toBe('ERR_MESSAGE_TOO_LARGE');
     expect(code({ text: 'x'.repeat(11) })).toBe('ERR_MESSAGE_TOO_LARGE');
     expect(code({ text: 'x'.repeat(10) })).toBe('accepted');
+  });
+});
+
+describe('native-ner worker, before it loads anything', () => {
+  /** The UsageError of a worker command line, or null if it got as far as loading the model. */
+  async function usageError(args: string[]): Promise<string | null> {
+    const line = parseCommandLine('worker', ['--model', 'm', ...args]) as CommandLine;
+    const tools = {
+      loadModel: () => Promise.reject(new Error('loaded')),
+      keysOf: () => ({}),
+    };
+    try {
+      await runWorkerCommand(line, tools);
+    } catch (error) {
+      if (error instanceof UsageError) return error.message;
+      expect((error as Error).message).toBe('loaded');
+      return null;
+    }
+    throw new Error('the command returned');
+  }
+
+  it('needs --stream and --group', async () => {
+    expect(await usageError(['--group', 'g'])).toBe('--stream IN is required');
+    expect(await usageError(['--stream', 's'])).toBe('--group G is required');
+    expect(await usageError(['--stream', 's', '--group', 'g'])).toBeNull();
+  });
+
+  it("refuses redaction's flags without --redact, and pseudonyms numbered across a batch", async () => {
+    expect(await usageError(['--stream', 's', '--group', 'g', '--operator', 'PER=mask'])).toBe('--operator needs --redact');
+    expect(await usageError(['--stream', 's', '--group', 'g', '--allow', 'x', '--hash-key', 'f'])).toBe('--allow, --hash-key need --redact');
+    expect(await usageError(['--stream', 's', '--group', 'g', '--redact', '--pseudonyms', 'call'])).toMatch(/^--pseudonyms call: /);
+    expect(await usageError(['--stream', 's', '--group', 'g', '--redact', '--operator', 'PER=mask'])).toBeNull();
   });
 });
