@@ -225,7 +225,8 @@ results whose "key" you have seen (docs/scaling.md).`,
     },
     last: KEY_FLAGS,
     positionals: false,
-  },};
+  },
+};
 
 export const USAGE = `Usage: native-ner <command> [options]
 
