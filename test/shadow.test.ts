@@ -154,6 +154,34 @@ describe('a slow shadow', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('disposes the shadow model without waiting for its calls', async () => {
+    const shadow = await NativeNer.load(CONLL_MODEL, { modelFile: 'model_int8.onnx', intraOpThreads: 1 });
+    const service = await started({ shadow, shadowShare: 1, shadowTimeoutMs: 60_000 });
+    // A large request: the shadow is still running it when shutdown begins.
+    expect((await post(service, sentences.slice(0, 400))).status).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await metric(service, 'native_ner_shadow_in_flight')).toBe(1);
+    const begun = performance.now();
+    await service.shutdown();
+    expect(shadow.disposed).toBe(true);
+    expect(performance.now() - begun).toBeLessThan(5000);
+  });
+
+  it('survives a shadow whose dispose throws', async () => {
+    const service = await started({
+      shadow: {
+        extract: async (texts: string[]) => texts.map(() => []),
+        dispose: () => {
+          throw new Error('no');
+        },
+      },
+      shadowShare: 1,
+    });
+    await service.shutdown();
+  });
+});
+
 describe('agreement', () => {
   it('counts tp, fp and fn per label as an independent strict-span comparison of the two models gives', async () => {
     const int8 = await NativeNer.load(CONLL_MODEL, { modelFile: 'model_int8.onnx', intraOpThreads: 1 });
