@@ -491,3 +491,42 @@ export class Cascade implements TierExtractor {
 export function cascade(tiers: readonly TierInput[], options: CascadeOptions): Cascade {
   return new Cascade(tiers, options);
 }
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/**
+ * A cascade's stats as Prometheus text lines (for a /metrics route of one's own): counters of texts, escalations,
+ * budget refusals and degraded answers, the escalated share, the budget window's use, and per tier (label `tier`,
+ * its name) texts, answers, failures and seconds.
+ */
+export function cascadeMetricLines(stats: CascadeStats, prefix = 'native_ner_cascade'): string[] {
+  const metric = (name: string, type: 'counter' | 'gauge', help: string, samples: [string, number][]) => [
+    `# HELP ${prefix}_${name} ${help}`,
+    `# TYPE ${prefix}_${name} ${type}`,
+    ...samples.map(([labels, value]) => `${prefix}_${name}${labels} ${value}`),
+  ];
+  const perTier = (pick: (t: TierStats) => number): [string, number][] => stats.tiers.map((t) => [`{tier="${escapeLabel(t.name)}"}`, pick(t)]);
+  const lines = [
+    ...metric('texts_total', 'counter', 'Texts the cascade answered.', [['', stats.texts]]),
+    ...metric('escalated_total', 'counter', 'Texts that went past the first tier.', [['', stats.escalated]]),
+    ...metric('budget_denied_total', 'counter', 'Uncertain texts the budget kept at the first tier.', [['', stats.budgetDenied]]),
+    ...metric('degraded_total', 'counter', "Texts answered by an earlier tier because a later one failed.", [['', stats.degraded]]),
+    ...metric('escalated_share', 'gauge', 'Escalated texts over texts, since start.', [['', stats.escalatedShare]]),
+  ];
+  if (stats.budget) {
+    lines.push(
+      ...metric('budget_used', 'gauge', "Escalations in the budget's current window over its cap (1: exhausted).", [['', stats.budget.used]]),
+      ...metric('budget_window_escalated', 'gauge', "Escalations in the budget's current window.", [['', stats.budget.windowEscalated]]),
+      ...metric('budget_cap', 'gauge', "Escalations the budget's current window allows.", [['', stats.budget.cap]]),
+    );
+  }
+  lines.push(
+    ...metric('tier_texts_total', 'counter', 'Texts sent to each tier.', perTier((t) => t.texts)),
+    ...metric('tier_answered_total', 'counter', 'Texts each tier gave the final answer for.', perTier((t) => t.answered)),
+    ...metric('tier_failures_total', 'counter', 'Failed calls of each tier.', perTier((t) => t.failures)),
+    ...metric('tier_seconds_total', 'counter', "Wall time of each tier's calls.", perTier((t) => t.seconds)),
+  );
+  return lines;
+}

@@ -45,6 +45,7 @@ export {
 export {
   cascade,
   Cascade,
+  cascadeMetricLines,
   EscalationBudget,
   remoteTier,
   RemoteTierError,

@@ -2,7 +2,7 @@
 // budget's windows by count and by time, degrading to the previous tier when a later one fails, per-tier confidence
 // functions, and the checks on its options. test/cascade.test.ts runs the real models and remote tiers.
 import { describe, expect, it } from 'vitest';
-import { Cascade, cascade, EscalationBudget, type TierExtractor } from '../../lib/cascade';
+import { Cascade, cascade, cascadeMetricLines, EscalationBudget, type TierExtractor } from '../../lib/cascade';
 import type { Entity } from '../../lib/ner';
 
 /** A tier that gives each text one entity scored by `scoreOf(text)` (none when it returns null), and logs its calls. */
@@ -170,6 +170,25 @@ describe('the budget', () => {
     const c = new Cascade([scoredTier(scoreFromText), scoredTier(() => 0.9)], { threshold: 0.5, budget: { share: 0.5, windowTexts: 8 } });
     await c.run(['0.1', '0.9', '0.9', '0.9']);
     expect(c.stats().budget).toEqual({ windowTexts: 4, windowEscalated: 1, cap: 4, used: 0.25 });
+  });
+});
+
+describe('cascadeMetricLines', () => {
+  it('renders the stats as Prometheus counters and gauges, tiers as a label', async () => {
+    const c = cascade([{ tier: scoredTier(scoreFromText), name: 'fast' }, { tier: scoredTier(() => 0.9), name: 'http://"x"' }], {
+      threshold: 0.5,
+      budget: { share: 0.5, windowTexts: 4 },
+    });
+    await c.run(['0.1', '0.1', '0.1', '0.9']);
+    const lines = cascadeMetricLines(c.stats());
+    expect(lines).toContain('native_ner_cascade_texts_total 4');
+    expect(lines).toContain('native_ner_cascade_escalated_total 2');
+    expect(lines).toContain('native_ner_cascade_budget_denied_total 1');
+    expect(lines).toContain('native_ner_cascade_escalated_share 0.5');
+    expect(lines).toContain('native_ner_cascade_budget_used 1');
+    expect(lines).toContain('native_ner_cascade_tier_answered_total{tier="fast"} 2');
+    expect(lines).toContain('native_ner_cascade_tier_answered_total{tier="http://\\"x\\""} 2');
+    expect(lines.filter((l) => l.startsWith('# TYPE')).length).toBe(12);
   });
 });
 
