@@ -27,17 +27,18 @@ const READ_COUNT = Number(values['read-count']);
 const CORES = availableParallelism();
 const Redis = requireFromRepo('ioredis');
 const CLI = join(repoRoot, 'dist', 'cli.js');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sentences = loadTestSet().texts.filter((t) => t.length > 0);
 const texts = Array.from({ length: MESSAGES }, (_, i) => sentences[i % sentences.length]);
 
+/** @returns {Promise<number>} a loopback port nothing listens on now */
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -46,6 +47,8 @@ function freePort() {
 /**
  * Direct extract of every text, texts per second: one call of them all (`whole`; the engine batches and pipelines
  * them itself), or calls of READ_COUNT awaited one after another (a caller that hands over one read at a time).
+ * @param {number} threads
+ * @param {boolean} whole
  */
 async function direct(threads, whole) {
   const { NativeNer } = loadProject();
@@ -61,7 +64,11 @@ async function direct(threads, whole) {
   }
 }
 
-/** `count` worker processes of `threads` ONNX Runtime threads each on a fresh redis-server: texts per second. */
+/**
+ * `count` worker processes of `threads` ONNX Runtime threads each on a fresh redis-server: texts per second.
+ * @param {number} count
+ * @param {number} threads
+ */
 async function workers(count, threads) {
   const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!redisServer) throw new Error('redis-server not found (apt-get install redis-server)');
@@ -69,7 +76,7 @@ async function workers(count, threads) {
   const port = await freePort();
   const redis = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 50, 500) });
+  const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (/** @type {number} */ n) => Math.min(n * 50, 500) });
   client.on('error', () => undefined);  // refused until redis-server listens; the commands wait for it
   const children = [];
   try {
@@ -102,7 +109,7 @@ async function workers(count, threads) {
     return texts.length / ((performance.now() - started) / 1000);
   } finally {
     for (const { child } of children) child.kill('SIGTERM');
-    await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)))));
+    await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)))));
     client.disconnect();
     redis.kill('SIGTERM');
     await new Promise((resolve) => redis.once('exit', resolve));
@@ -123,11 +130,13 @@ console.log(`${MESSAGES} CoNLL-2003 test sentences (one per message), reads of $
   `${CORES} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; load average ${loadavg()[0].toFixed(1)} at the start`);
 const busyBefore = machineBusySeconds();
 const wallBefore = performance.now();
-const results = ROWS.map(() => []);
+const results = ROWS.map(() => /** @type {number[]} */ ([]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const [i, row] of ROWS.entries()) results[i].push(await row.run());
 }
-const busyShare = ((machineBusySeconds() - busyBefore) / ((performance.now() - wallBefore) / 1000) / CORES) * 100;
+const busyAfter = machineBusySeconds();
+const busyShare =
+  busyBefore === null || busyAfter === null ? null : ((busyAfter - busyBefore) / ((performance.now() - wallBefore) / 1000) / CORES) * 100;
 const base = median(results[0]);
 console.log('\n| setup | ONNX Runtime threads each | texts/s (median) | rounds | vs the first row |');
 console.log('| --- | ---: | ---: | --- | ---: |');
@@ -135,4 +144,4 @@ ROWS.forEach((row, i) => {
   const rate = median(results[i]);
   console.log(`| ${row.name} | ${row.threads} | ${rate.toFixed(0)} | ${results[i].map((r) => r.toFixed(0)).join(', ')} | ${(rate / base).toFixed(2)} |`);
 });
-console.log(`\nthe machine's CPUs were ${busyShare.toFixed(0)}% busy during the run (all processes, this one's included); load average ${loadavg()[0].toFixed(1)} at the end`);
+console.log(`\nthe machine's CPUs were ${busyShare === null ? 'an unknown share' : `${busyShare.toFixed(0)}%`} busy during the run (all processes, this one's included); load average ${loadavg()[0].toFixed(1)} at the end`);
