@@ -98,6 +98,33 @@ async function writeOut(chunk: string): Promise<void> {
   if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
 }
 
+/**
+ * Writes one output line per streamed result, CHUNK lines at a time, ticking the progress line; ends the progress
+ * line and disposes the model however the stream ends.
+ */
+async function writeLines<R extends { index: number }>(
+  ner: NativeNer,
+  results: AsyncIterable<R>,
+  toLine: (result: R) => string,
+): Promise<void> {
+  const progress = progressReporter();
+  try {
+    let lines: string[] = [];
+    for await (const result of results) {
+      lines.push(toLine(result));
+      if (lines.length >= CHUNK) {
+        await writeOut(lines.join('\n') + '\n');
+        lines = [];
+      }
+      progress.tick(result.index + 1);
+    }
+    if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
+  } finally {
+    progress.end();
+    await ner.dispose();
+  }
+}
+
 /** The parsed command line, or null after printing the command's help for --help. */
 function commandLine(command: CommandName, args: string[]): CommandLine | null {
   const line = parseCommandLine(command, args);
@@ -111,22 +138,8 @@ async function extract(args: string[]): Promise<void> {
   if (!line) return;
   // The extract options given become the model's defaults.
   const ner = await loadModel(line.model, { ...line.options.model, ...line.options.extract });
-  const progress = progressReporter();
-  try {
-    let lines: string[] = [];
-    for await (const result of ner.extractStream(textsOf(line.positionals, line.flags.jsonl === true), { chunkSize: CHUNK })) {
-      lines.push(JSON.stringify({ text: result.text, entities: result.entities }));
-      if (lines.length >= CHUNK) {
-        await writeOut(lines.join('\n') + '\n');
-        lines = [];
-      }
-      progress.tick(result.index + 1);
-    }
-    if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
-  } finally {
-    progress.end();
-    await ner.dispose();
-  }
+  const results = ner.extractStream(textsOf(line.positionals, line.flags.jsonl === true), { chunkSize: CHUNK });
+  await writeLines(ner, results, (result) => JSON.stringify({ text: result.text, entities: result.entities }));
 }
 
 /**
@@ -170,26 +183,13 @@ async function redact(args: string[]): Promise<void> {
   const keys = keysOf(line.flags, operators);
   // The extract options given become the model's defaults, as for extract.
   const ner = await loadModel(line.model, { ...line.options.model, ...line.options.extract });
-  const progress = progressReporter();
   // Each text's input format, in input order: a text line is answered by a line, a JSON line by a JSON line.
   const formats: ('lines' | 'jsonl')[] = [];
   const texts = textsOf(line.positionals, line.flags.jsonl === true, formats);
-  try {
-    let lines: string[] = [];
-    for await (const result of ner.redactStream(texts, { ...line.options.redact, keys, chunkSize: CHUNK })) {
-      const format = formats.shift();
-      lines.push(format === 'jsonl' ? JSON.stringify({ text: result.text, items: result.items }) : result.text);
-      if (lines.length >= CHUNK) {
-        await writeOut(lines.join('\n') + '\n');
-        lines = [];
-      }
-      progress.tick(result.index + 1);
-    }
-    if (lines.length > 0) await writeOut(lines.join('\n') + '\n');
-  } finally {
-    progress.end();
-    await ner.dispose();
-  }
+  const results = ner.redactStream(texts, { ...line.options.redact, keys, chunkSize: CHUNK });
+  await writeLines(ner, results, (result) =>
+    formats.shift() === 'jsonl' ? JSON.stringify({ text: result.text, items: result.items }) : result.text,
+  );
 }
 
 async function evalCommand(args: string[]): Promise<void> {

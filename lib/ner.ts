@@ -374,16 +374,9 @@ export class NativeNer {
     const copy = readTextArray(texts);
     const { rules, ...given } = checkExtractOptions(options);
     if (rules !== undefined) throw new NerError('ERR_INVALID_ARGUMENT', 'tokenScores gives the model\'s own scores; rules do not apply');
-    const native = this.requireNative();
-    const work = callNative(() => native.extract(copy, { ...this.defaults, ...given, tokenLogits: true }));
-    this.track(work);
-    let columns: NativeColumns;
-    try {
-      columns = await work;
-    } catch (error) {
-      throw fromNative(error);
-    }
-    const { tokenRows, tokenSpans, tokenLogits } = columns;
+    const { tokenRows, tokenSpans, tokenLogits } = await this.callExtract((native) =>
+      native.extract(copy, { ...this.defaults, ...given, tokenLogits: true }),
+    );
     if (!tokenRows || !tokenSpans || !tokenLogits) throw new NerError('ERR_INTERNAL', 'the binding returned no token scores');
     const width = this.info.labels.length;
     return copy.map((_, i) => {
@@ -421,16 +414,10 @@ export class NativeNer {
       );
     }
     const policy = policyFor?.(known);
-    const native = this.requireNative();
     const monitor = merged.monitor === undefined ? undefined : monitorHandle(merged.monitor);  // a TypeError for a non-Monitor
-    const work = callNative(() => native.extract(input, merged, rules ? rulesHandle(rules) : undefined, policy, monitor));
-    this.track(work);
-    let columns: NativeColumns;
-    try {
-      columns = await work;
-    } catch (error) {
-      throw fromNative(error);
-    }
+    const columns = await this.callExtract((native) =>
+      native.extract(input, merged, rules ? rulesHandle(rules) : undefined, policy, monitor),
+    );
     const labelNames = columns.labelNames ?? (columns.labelsAreTags ? this.info.labels : this.typeNames);
     return { columns, labelNames, rules };
   }
@@ -492,6 +479,18 @@ export class NativeNer {
 
   get disposed(): boolean {
     return this.native === null;
+  }
+
+  /** Starts a native extract call, tracked so dispose() waits for it, and gives its columns (failures as NerError). */
+  private async callExtract(start: (native: NativeModel) => Promise<NativeColumns>): Promise<NativeColumns> {
+    const native = this.requireNative();
+    const work = callNative(() => start(native));
+    this.track(work);
+    try {
+      return await work;
+    } catch (error) {
+      throw fromNative(error);
+    }
   }
 
   private requireNative(): NativeModel {
