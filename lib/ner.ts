@@ -162,21 +162,18 @@ export interface Utf8Texts {
   offsets: Uint32Array;
 }
 
+/** The confidence columns (docs/api.md "Confidence signals"), as the binding gives them. */
+const SIGNAL_COLUMNS = ['minProbs', 'margins', 'entropies', 'textEntropy', 'unkRate', 'textWindows', 'textTokens'] as const;
+
 /**
  * Entities as columns: row k is one entity; the rows of text i are offsets[i] .. offsets[i + 1]. starts/ends are
- * UTF-16 indices for string input and byte offsets within the text for UTF-8 input; labels index labelNames.
+ * UTF-16 indices for string input and byte offsets within the text for UTF-8 input; labels index labelNames. With
+ * confidence, also each entity's signals and each text's (SIGNAL_COLUMNS).
  */
-export interface EntityColumns extends Pick<NativeColumns, 'offsets' | 'textIndex' | 'starts' | 'ends' | 'labels' | 'scores'> {
+export interface EntityColumns
+  extends Pick<NativeColumns, 'offsets' | 'textIndex' | 'starts' | 'ends' | 'labels' | 'scores' | (typeof SIGNAL_COLUMNS)[number]> {
   count: number;
   labelNames: readonly string[];
-  /** With confidence only: each entity's signals, and each text's (docs/api.md "Confidence signals"). */
-  minProbs?: Float32Array;
-  margins?: Float32Array;
-  entropies?: Float32Array;
-  textEntropy?: Float32Array;
-  unkRate?: Float32Array;
-  textWindows?: Uint32Array;
-  textTokens?: Uint32Array;
   /** With rules only: each entity's source (indexing sourceNames: 0 is 'model') and id (indexing idNames; -1 none). */
   sources?: Int32Array;
   ids?: Int32Array;
@@ -319,10 +316,7 @@ export class NativeNer {
     if (rules && columns.sources && columns.ids) {
       Object.assign(out, { sources: columns.sources, ids: columns.ids, sourceNames: rules.sourceNames, idNames: rules.idNames });
     }
-    if (columns.minProbs) {
-      const { minProbs, margins, entropies, textEntropy, unkRate, textWindows, textTokens } = columns;
-      Object.assign(out, { minProbs, margins, entropies, textEntropy, unkRate, textWindows, textTokens });
-    }
+    if (columns.minProbs) for (const name of SIGNAL_COLUMNS) Object.assign(out, { [name]: columns[name] });
     return out;
   }
 
