@@ -4,7 +4,7 @@
 // another seed, NATIVE_NER_FUZZ_ROUNDS another size; a failure names the seed and round to replay.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NerError, restore, type Entity, type EntityColumns, type ExtractOptions, type NativeNer, type RedactedText, type RedactOptions } from '../lib';
+import { Monitor, NerError, restore, type Entity, type EntityColumns, type ExtractOptions, type NativeNer, type RedactedText, type RedactOptions } from '../lib';
 import { CONLL_MODEL, ROBERTA_MODEL, SHARED, useModel, XLMR_MODEL } from './helpers';
 
 const SEED = Number(process.env.NATIVE_NER_FUZZ_SEED ?? 20261130);
@@ -54,6 +54,11 @@ function hostileText(next: () => number): string {
   return parts.join(next() < 0.7 ? ' ' : '');
 }
 
+// One monitor counts every call that names it, from every model and thread: the native counting runs under the fuzz
+// inputs too (and under ASan in the sanitizer run).
+let monitor: Monitor | undefined;
+const sharedMonitor = () => (monitor ??= new Monitor());
+
 /** Options that are mostly valid, sometimes not (wrong type, out of range, unknown key, wrong head). */
 function someOptions(next: () => number): unknown {
   const roll = next();
@@ -65,6 +70,7 @@ function someOptions(next: () => number): unknown {
     ['decoding', ['argmax', 'viterbi']],
     ['repair', [true, false]],
     ['confidence', [true, false]],
+    ['monitor', [sharedMonitor()]],
     ['minScore', [0, 0.3, 0.9, 1]],
     ['labels', [['PER'], ['LOC', 'ORG'], ['protein']]],
     ['batchSize', [1, 3, 64]],
@@ -280,6 +286,10 @@ describe(`fuzzing the API (seed ${SEED}, ${ROUNDS} rounds)`, () => {
   it(`does the same with the byte-level BPE and Unigram models (${Math.ceil(ROUNDS / 6)} rounds)`, async () => {
     const [roberta, xlmr] = [robertaModel(), xlmrModel()];
     await campaign(Math.ceil(ROUNDS / 6), SEED + 1, (next) => (next() < 0.5 ? roberta : xlmr));
+  });
+
+  it('counted the monitored calls into the monitor', () => {
+    expect(sharedMonitor().snapshot().texts).toBeGreaterThan(0);
   });
 
   it('still answers correctly after the campaign', async () => {
