@@ -5,7 +5,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Monitor, NerError, restore, type Entity, type EntityColumns, type ExtractOptions, type NativeNer, type RedactedText, type RedactOptions } from '../lib';
+import { Random } from '../lib/random';
 import { CONLL_MODEL, ROBERTA_MODEL, SHARED, useModel, XLMR_MODEL } from './helpers';
+
 
 const SEED = Number(process.env.NATIVE_NER_FUZZ_SEED ?? 20261130);
 const ROUNDS = Number(process.env.NATIVE_NER_FUZZ_ROUNDS ?? 1200);
@@ -17,16 +19,10 @@ const CODES = new Set([
   'ERR_TIMEOUT',
 ]);
 
-/** mulberry32: small, fast and the same on every platform. */
+/** The next number of a seeded sequence (lib/random.ts), the same on every run. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const source = new Random(seed);
+  return () => source.next();
 }
 
 const PIECES = [

@@ -54,19 +54,29 @@ function checkData({ logits, gold, labels }: LabelledLogits): number {
   return gold.length;
 }
 
+/**
+ * The NLL of token n's gold label with label k's logit multiplied by `inverse[k]`, computed stably (the row's max
+ * subtracted). With `exps`, also leaves exp(scaled logit - max) of each label there, whose sum is `sum`.
+ */
+function tokenNll(data: LabelledLogits, n: number, inverse: ArrayLike<number>, exps?: Float64Array): { nll: number; sum: number } {
+  const { logits, gold, labels } = data;
+  const row = n * labels;
+  let max = -Infinity;
+  for (let k = 0; k < labels; k++) max = Math.max(max, logits[row + k] * inverse[k]);
+  let sum = 0;
+  for (let k = 0; k < labels; k++) {
+    const e = Math.exp(logits[row + k] * inverse[k] - max);
+    if (exps) exps[k] = e;
+    sum += e;
+  }
+  return { nll: max + Math.log(sum) - logits[row + gold[n]] * inverse[gold[n]], sum };
+}
+
 /** Mean NLL of the gold labels with label k's logits multiplied by `inverse[k]` (1 / T_k). */
 export function meanNll(data: LabelledLogits, inverse: ArrayLike<number>): number {
   const tokens = checkData(data);
-  const { logits, gold, labels } = data;
   let total = 0;
-  for (let n = 0; n < tokens; n++) {
-    const row = n * labels;
-    let max = -Infinity;
-    for (let k = 0; k < labels; k++) max = Math.max(max, logits[row + k] * inverse[k]);
-    let sum = 0;
-    for (let k = 0; k < labels; k++) sum += Math.exp(logits[row + k] * inverse[k] - max);
-    total += max + Math.log(sum) - logits[row + gold[n]] * inverse[gold[n]];
-  }
+  for (let n = 0; n < tokens; n++) total += tokenNll(data, n, inverse).nll;
   return total / tokens;
 }
 
@@ -81,12 +91,9 @@ export function nllAndGradient(data: LabelledLogits, temperatures: ArrayLike<num
   let total = 0;
   for (let n = 0; n < tokens; n++) {
     const row = n * labels;
-    let max = -Infinity;
-    for (let k = 0; k < labels; k++) max = Math.max(max, logits[row + k] * inverse[k]);
-    let sum = 0;
-    for (let k = 0; k < labels; k++) sum += probabilities[k] = Math.exp(logits[row + k] * inverse[k] - max);
+    const { nll, sum } = tokenNll(data, n, inverse, probabilities);
     const g = gold[n];
-    total += max + Math.log(sum) - logits[row + g] * inverse[g];
+    total += nll;
     for (let k = 0; k < labels; k++) byInverse[k] += (probabilities[k] / sum) * logits[row + k];
     byInverse[g] -= logits[row + g];
   }

@@ -5,7 +5,7 @@
 // whoever needs it and never stored (CoNLL-2003's text may not be redistributed).
 import type { Dataset } from './dataset';
 import * as values from './pii-values';
-import { Random } from './pii-values';
+import { Random } from '../random';
 
 /** A PII value in a record's text: [start, end) in UTF-16 code units. */
 export interface PiiSpan {

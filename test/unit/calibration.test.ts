@@ -18,17 +18,12 @@ import {
 } from '../../lib/calibration';
 import { parseConll } from '../../lib/eval/conll';
 import type { TokenScores } from '../../lib/ner';
+import { Random } from '../../lib/random';
 
-/** A seeded uniform generator (mulberry32), so the synthetic data is the same on every run. */
+/** The next number of a seeded sequence (lib/random.ts), the same on every run. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const source = new Random(seed);
+  return () => source.next();
 }
 
 /**

@@ -19,7 +19,8 @@ import {
   type RedactedLike,
   type Redactor,
 } from '../../lib/eval';
-import { ibanCheckDigits, ibanValid, isbn13Valid, luhnCheckDigit, luhnValid, Random } from '../../lib/eval/pii-values';
+import { ibanCheckDigits, ibanValid, isbn13Valid, luhnCheckDigit, luhnValid } from '../../lib/eval/pii-values';
+import { Random } from '../../lib/random';
 import type { RedactOptions } from '../../lib/options';
 
 const NAMES: NamePools = {
