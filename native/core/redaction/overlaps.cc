@@ -66,6 +66,4 @@ void SnapToBoundaries(const std::vector<uint32_t>& boundaries, uint32_t* start, 
   if (at_end != boundaries.end()) *end = *at_end;
 }
 
-size_t CountGraphemes(std::u16string_view text) { return GraphemeBoundaries(text).size() - 1; }
-
 }  // namespace nn::redaction

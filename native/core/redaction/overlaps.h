@@ -34,7 +34,4 @@ std::vector<uint32_t> GraphemeBoundaries(std::u16string_view text);
 // Widens [*start, *end) to the nearest boundaries around it (from GraphemeBoundaries of the same text).
 void SnapToBoundaries(const std::vector<uint32_t>& boundaries, uint32_t* start, uint32_t* end);
 
-// The number of grapheme clusters in `text`.
-size_t CountGraphemes(std::u16string_view text);
-
 }  // namespace nn::redaction
